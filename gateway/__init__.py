@@ -1,0 +1,1 @@
+"""The HTTP gateway: the one door for the app, agencies and staff (JSON under /api/v1)."""

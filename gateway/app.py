@@ -1,0 +1,62 @@
+"""The Starlette application: routes, error handling, and the backends it talks to."""
+
+import contextlib
+import logging
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.routing import Route
+
+from gateway.config import GatewaySettings
+from gateway.errors import HANDLERS
+from gateway.identity import Identity
+from gateway.metrics import RequestMetrics
+from gateway.routes import auth, complaints, ops, reports, staff
+from gateway.rpc import RpcClient
+
+log = logging.getLogger(__name__)
+
+TICKET = "/api/v1/complaints/{ticket}"
+
+ROUTES = [
+    Route("/healthz", ops.healthz),
+    Route("/readyz", ops.readyz),
+    Route("/metrics", ops.metrics),
+    Route("/api/v1/auth/token", auth.token, methods=["POST"]),
+    Route("/api/v1/agencies", auth.agencies),
+    Route("/api/v1/complaints", complaints.submit, methods=["POST"]),
+    Route(TICKET, complaints.track),
+    Route(TICKET + "/classify", staff.classify, methods=["POST"]),
+    Route(TICKET + "/reject", staff.reject, methods=["POST"]),
+    Route(TICKET + "/forward", staff.forward, methods=["POST"]),
+    Route(TICKET + "/{action:str}", staff.agency_step, methods=["POST"]),
+    Route("/api/v1/worklist", staff.worklist),
+    Route("/api/v1/reports/monthly", reports.monthly),
+]
+
+
+def create_app(settings: GatewaySettings | None = None) -> Starlette:
+    settings = settings or GatewaySettings.from_env()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        app.state.settings = settings
+        app.state.identity = Identity.connect(settings.mongo_uri, settings.database)
+        try:
+            await run_in_threadpool(app.state.identity.ensure_indexes)
+        except Exception as error:
+            log.warning("identity indexes not created yet: %r", error)
+        app.state.rpc = RpcClient(settings.amqp_uri, settings.rpc_timeout)
+        await run_in_threadpool(app.state.rpc.start)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(app.state.rpc.stop)
+
+    return Starlette(
+        routes=ROUTES,
+        exception_handlers=HANDLERS,
+        middleware=[Middleware(RequestMetrics)],
+        lifespan=lifespan,
+    )

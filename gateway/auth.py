@@ -1,0 +1,30 @@
+"""Who is calling: the bearer token's staff member, or nobody."""
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+
+from gateway.errors import ApiError
+from gateway.identity import Role, Staff
+
+
+async def caller(request: Request) -> Staff | None:
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError("unauthorized", "send the header Authorization: Bearer <token>")
+    staff = await run_in_threadpool(request.app.state.identity.staff_for, token.strip())
+    if staff is None:
+        raise ApiError("unauthorized", "the token is unknown or expired; sign in again")
+    return staff
+
+
+async def require(request: Request, *roles: Role) -> Staff:
+    staff = await caller(request)
+    if staff is None:
+        raise ApiError("unauthorized", "this endpoint is for staff: sign in at /api/v1/auth/token")
+    if roles and staff.role not in roles:
+        allowed = " or ".join(roles)
+        raise ApiError("forbidden", f"this action needs the role {allowed}")
+    return staff

@@ -1,0 +1,60 @@
+"""Public complaint endpoints: submit (the SapaMbakIta app channel) and track."""
+
+import re
+import uuid
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from gateway.auth import caller
+from gateway.body import json_body
+from gateway.errors import ApiError
+from gateway.identity import Role
+from services.contracts.reference import TICKET_PATTERN, Channel
+
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+
+async def submit(request: Request) -> JSONResponse:
+    key = request.headers.get("idempotency-key")
+    if key is not None and not IDEMPOTENCY_KEY.match(key):
+        raise ApiError(
+            "invalid_header", "Idempotency-Key: 1-200 visible ASCII characters", "Idempotency-Key"
+        )
+    body = await json_body(request)
+    # Without a client key every request is new, but a redelivered request is not.
+    scoped_key = f"{Channel.SAPAMBAKITA}:{key}" if key else f"request:{uuid.uuid4().hex}"
+    receipt = await request.app.state.rpc.call(
+        "intake",
+        "submit",
+        channel=str(Channel.SAPAMBAKITA),
+        body=body,
+        idempotency_key=scoped_key,
+    )
+    settings = request.app.state.settings
+    receipt["tracking_url"] = f"{settings.public_url}/api/v1/complaints/{receipt['ticket']}"
+    return JSONResponse(receipt, status_code=202)
+
+
+async def track(request: Request) -> JSONResponse:
+    ticket = ticket_from(request)
+    staff = await caller(request)
+    rpc = request.app.state.rpc
+    if staff is not None:
+        agency = staff.agency if staff.role == Role.AGENCY_ADMIN else None
+        view = await rpc.call("reporting", "staff_view", ticket=ticket, agency=agency)
+    else:
+        view = await rpc.call("reporting", "tracking", ticket=ticket)
+    if view is None and (staff is None or staff.role != Role.AGENCY_ADMIN):
+        # Recorded, but the read model has not caught up yet.
+        view = await rpc.call("intake", "receipt", ticket=ticket)
+    if view is None:
+        raise ApiError("not_found", f"there is no complaint {ticket}")
+    return JSONResponse(view)
+
+
+def ticket_from(request: Request) -> str:
+    ticket = request.path_params["ticket"]
+    if not TICKET_PATTERN.match(ticket):
+        raise ApiError("not_found", f"{ticket!r} is not a ticket number (e.g. SMG-2026-000123)")
+    return ticket

@@ -1,0 +1,47 @@
+# Shared steps of scripts/run and scripts/test (sourced, not run).
+
+PYTHON=${PYTHON:-python3}
+
+ensure_venv() {
+  local extra=$1
+  local stamp=".venv/.installed-$extra"
+  if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+  fi
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "== installing into .venv ($extra)"
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -e ".[$extra]"
+    touch "$stamp"
+  fi
+}
+
+rabbitmq_up() {
+  (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null
+}
+
+ensure_rabbitmq() {
+  if rabbitmq_up; then
+    return 0
+  fi
+  if ! command -v rabbitmq-server >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "== installing rabbitmq-server"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server
+    else
+      echo "RabbitMQ is not running on 127.0.0.1:5672 and not installed:" >&2
+      echo "  sudo apt-get install rabbitmq-server" >&2
+      return 1
+    fi
+  fi
+  echo "== starting RabbitMQ"
+  rabbitmq-server -detached || true
+  for _ in $(seq 1 60); do
+    if rabbitmq_up && rabbitmqctl -q await_startup >/dev/null 2>&1; then
+      return 0
+    fi
+    sleep 1
+  done
+  echo "RabbitMQ did not start; see /var/log/rabbitmq" >&2
+  return 1
+}

@@ -1,0 +1,148 @@
+"""Aggregates stored one per MongoDB document, with their pending events beside them.
+
+Each document holds an aggregate's state, a version (optimistic concurrency), the ids
+of the events it has applied (so a redelivered event changes nothing) and an outbox
+of events not yet confirmed by RabbitMQ. State, applied ids and outbox change in one
+single-document update, which is atomic in any MongoDB without a transaction.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from pymongo import ReturnDocument
+from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
+
+from services.contracts.events import Envelope
+
+VERSION = "_v"
+APPLIED = "_applied"
+OUTBOX = "_outbox"
+PENDING = "_pending"
+LEASE = "_lease"
+INTERNAL_FIELDS = (VERSION, APPLIED, OUTBOX, PENDING, LEASE)
+
+
+class ConcurrentUpdate(Exception):
+    """Another worker changed the aggregate first; the caller reloads and decides again."""
+
+
+@dataclass
+class Change:
+    """What a decision produced: fields to set and events to publish."""
+
+    state: dict
+    events: list[Envelope] = field(default_factory=list)
+
+
+Decide = Callable[[dict | None], Change | None]
+
+
+def public_state(doc: dict) -> dict:
+    return {k: v for k, v in doc.items() if k not in INTERNAL_FIELDS}
+
+
+class Aggregates:
+    # The worker that saved the events relays them at once; the sweep waits this long
+    # before it takes them over, so that the two rarely publish the same event.
+    fresh_lease = timedelta(seconds=5)
+
+    def __init__(self, collection: Collection, touched: list | None = None) -> None:
+        self.collection = collection
+        # Keys whose new events the current worker should relay when it finishes.
+        self.touched = touched if touched is not None else []
+
+    def ensure_indexes(self) -> None:
+        self.collection.create_index(PENDING, sparse=True)
+
+    def get(self, key: str) -> dict | None:
+        return self.collection.find_one({"_id": key})
+
+    def create(self, key: str, change: Change) -> None:
+        """Inserts a new aggregate; DuplicateKeyError when any unique key is taken."""
+        self.collection.insert_one(self._new_document(key, change, []))
+        if change.events:
+            self.touched.append((self, key))
+
+    def change(
+        self, key: str, decide: Decide, applying: str | None = None, attempts: int = 10
+    ) -> Change | None:
+        """Load, decide, save; again on a concurrent update. None when nothing changed.
+
+        `applying` is the id of the event being applied: an aggregate that already
+        applied it is left alone, which makes event handlers idempotent.
+        """
+        for _ in range(attempts):
+            doc = self.get(key)
+            if doc is not None and applying and applying in doc.get(APPLIED, ()):
+                return None
+            decided = decide(None if doc is None else public_state(doc))
+            if decided is None:
+                return None
+            try:
+                self._save(key, doc, decided, applying)
+            except ConcurrentUpdate:
+                continue
+            if decided.events:
+                self.touched.append((self, key))
+            return decided
+        raise ConcurrentUpdate(f"{key}: too many concurrent updates")
+
+    def _save(self, key: str, doc: dict | None, change: Change, applying: str | None) -> None:
+        applied = [applying] if applying else []
+        if doc is None:
+            try:
+                self.collection.insert_one(self._new_document(key, change, applied))
+            except DuplicateKeyError:
+                # Another worker created it first: reload, and see whether it applied this.
+                raise ConcurrentUpdate(key) from None
+            return
+        update: dict = {"$set": {k: v for k, v in change.state.items() if k != "_id"}}
+        update["$inc"] = {VERSION: 1}
+        pushes = {}
+        if applied:
+            pushes[APPLIED] = {"$each": applied}
+        if change.events:
+            pushes[OUTBOX] = {"$each": change.events}
+            update["$set"] |= {PENDING: True, LEASE: self._fresh_lease()}
+        if pushes:
+            update["$push"] = pushes
+        result = self.collection.update_one({"_id": key, VERSION: doc[VERSION]}, update)
+        if result.matched_count == 0:
+            raise ConcurrentUpdate(key)
+
+    def _new_document(self, key: str, change: Change, applied: list[str]) -> dict:
+        new = {**change.state, "_id": key, VERSION: 1, APPLIED: applied}
+        if change.events:
+            new |= {OUTBOX: change.events, PENDING: True, LEASE: self._fresh_lease()}
+        return new
+
+    def _fresh_lease(self) -> datetime:
+        return datetime.now(UTC) + self.fresh_lease
+
+    def pending(self, key: str) -> list[Envelope]:
+        doc = self.collection.find_one({"_id": key}, {OUTBOX: 1})
+        return list(doc.get(OUTBOX, ())) if doc else []
+
+    def claim_pending(self, now: datetime, lease: timedelta) -> tuple[str, list[Envelope]] | None:
+        """Take one document with unpublished events, so that other relays leave it alone."""
+        doc = self.collection.find_one_and_update(
+            {PENDING: True, "$or": [{LEASE: None}, {LEASE: {"$lt": now}}]},
+            {"$set": {LEASE: now + lease}},
+            projection={OUTBOX: 1},
+            return_document=ReturnDocument.AFTER,
+        )
+        if doc is None:
+            return None
+        return doc["_id"], list(doc.get(OUTBOX, ()))
+
+    def mark_published(self, key: str, event_ids: list[str]) -> None:
+        self.collection.update_one(
+            {"_id": key},
+            {"$pull": {OUTBOX: {"event_id": {"$in": event_ids}}}, "$unset": {LEASE: ""}},
+        )
+        self.collection.update_one({"_id": key, OUTBOX: {"$size": 0}}, {"$unset": {PENDING: ""}})
+
+    def backlog(self) -> int:
+        return self.collection.count_documents({PENDING: True})

@@ -1,0 +1,62 @@
+"""Service settings, read from the environment at start-up (never at import time).
+
+| variable | default | meaning |
+|---|---|---|
+| ADUAN_AMQP_URI | amqp://guest:guest@127.0.0.1:5672/ | RabbitMQ, with its virtual host |
+| ADUAN_MONGO_URI | mongodb://127.0.0.1:27017/ | any MongoDB; production: a replica set |
+| ADUAN_DB_PREFIX | aduan | each service owns the database PREFIX_SERVICE |
+| ADUAN_MONGO_WRITE_CONCERN | majority | "majority" or a number of nodes; journaled always |
+| ADUAN_METRICS_PORT_<SERVICE> | 9101..9105 | Prometheus port of that service; 0 turns it off |
+| ADUAN_RELAY_INTERVAL | 1.0 | seconds between sweeps for events left in an outbox |
+| ADUAN_RETRY_DELAY_MS | 2000 | wait before a failed event is tried again |
+| ADUAN_MAX_ATTEMPTS | 8 | tries before a failing event is parked in its .dead queue |
+| ADUAN_MAX_WORKERS | 10 | concurrent workers per service process |
+"""
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_METRICS_PORTS = {
+    "intake": 9101,
+    "triage": 9102,
+    "dispatch": 9103,
+    "sla": 9104,
+    "reporting": 9105,
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    service: str
+    amqp_uri: str
+    mongo_uri: str
+    database: str
+    write_concern: str | int
+    metrics_port: int
+    relay_interval: float
+    retry_delay_ms: int
+    max_attempts: int
+    max_workers: int
+
+    @classmethod
+    def from_env(cls, service: str, env: dict[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        prefix = env.get("ADUAN_DB_PREFIX", "aduan")
+        concern = env.get("ADUAN_MONGO_WRITE_CONCERN", "majority")
+        return cls(
+            service=service,
+            amqp_uri=env.get("ADUAN_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"),
+            mongo_uri=env.get("ADUAN_MONGO_URI", "mongodb://127.0.0.1:27017/"),
+            database=f"{prefix}_{service}",
+            write_concern=int(concern) if concern.isdigit() else concern,
+            metrics_port=int(
+                env.get(
+                    f"ADUAN_METRICS_PORT_{service.upper()}",
+                    DEFAULT_METRICS_PORTS.get(service, 0),
+                )
+            ),
+            relay_interval=float(env.get("ADUAN_RELAY_INTERVAL", "1.0")),
+            retry_delay_ms=int(env.get("ADUAN_RETRY_DELAY_MS", "2000")),
+            max_attempts=int(env.get("ADUAN_MAX_ATTEMPTS", "8")),
+            max_workers=int(env.get("ADUAN_MAX_WORKERS", "10")),
+        )

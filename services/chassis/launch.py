@@ -1,0 +1,50 @@
+"""Runs one Aduan service in its own process: `aduan-service NAME` or `python -m services.NAME`.
+
+Eventlet must patch the standard library before pymongo, kombu or any service module
+is imported, so this module imports them only inside main().
+"""
+
+import sys
+
+SERVICES = {
+    "intake": "services.intake.service:IntakeService",
+    "triage": "services.triage.service:TriageService",
+    "dispatch": "services.dispatch.service:DispatchService",
+    "sla": "services.sla.service:SlaService",
+    "reporting": "services.reporting.service:ReportingService",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or args[0] not in SERVICES:
+        sys.exit(f"usage: aduan-service {{{','.join(SERVICES)}}}")
+    name = args[0]
+
+    import eventlet
+
+    eventlet.monkey_patch()
+
+    import logging
+
+    from nameko import config
+    from nameko.cli.run import run
+
+    from services.chassis.config import Settings
+
+    settings = Settings.from_env(name)
+    config.setup(
+        {
+            "AMQP_URI": settings.amqp_uri,
+            "max_workers": settings.max_workers,
+            "serializer": "json",
+        }
+    )
+    logging.basicConfig(
+        level=logging.INFO, format=f"%(asctime)s {name} %(levelname)s %(name)s: %(message)s"
+    )
+    run([SERVICES[name]])
+
+
+if __name__ == "__main__":
+    main()

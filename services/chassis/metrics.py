@@ -1,0 +1,63 @@
+"""Prometheus metrics every service exports, and the provider that serves and records them."""
+
+import time
+
+from nameko.extensions import DependencyProvider
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
+
+from services.chassis.config import Settings
+
+EVENTS_HANDLED = Counter(
+    "aduan_events_handled_total", "Events handled successfully", ["service", "event_type"]
+)
+EVENTS_FAILED = Counter(
+    "aduan_events_failed_total", "Event handler runs that raised", ["service", "event_type"]
+)
+EVENTS_PARKED = Counter(
+    "aduan_events_parked_total", "Events moved to a dead-letter queue", ["service", "event_type"]
+)
+WORKER_SECONDS = Histogram(
+    "aduan_worker_seconds",
+    "Time to run one entrypoint (event handler or RPC method)",
+    ["service", "entrypoint", "outcome"],
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+OUTBOX_BACKLOG = Gauge(
+    "aduan_outbox_backlog", "Aggregates with events not yet confirmed by RabbitMQ", ["service"]
+)
+EVENTS_RELAYED = Counter(
+    "aduan_events_relayed_total", "Events published from an outbox", ["service"]
+)
+
+
+def entrypoint_label(worker_ctx) -> str:
+    entrypoint = worker_ctx.entrypoint
+    event_type = getattr(entrypoint, "event_type", None)
+    return str(event_type) if event_type else f"rpc.{entrypoint.method_name}"
+
+
+class ServiceMetrics(DependencyProvider):
+    """Serves /metrics for the service and times every worker."""
+
+    def setup(self) -> None:
+        self.settings = Settings.from_env(self.container.service_name)
+        self.started: dict = {}
+
+    def start(self) -> None:
+        if self.settings.metrics_port:
+            start_http_server(self.settings.metrics_port, addr="127.0.0.1")
+
+    def worker_setup(self, worker_ctx) -> None:
+        self.started[worker_ctx] = time.perf_counter()
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:
+        started = self.started.pop(worker_ctx, None)
+        if started is None:
+            return
+        outcome = "ok" if exc_info is None else type(exc_info[1]).__name__
+        WORKER_SECONDS.labels(
+            self.container.service_name, entrypoint_label(worker_ctx), outcome
+        ).observe(time.perf_counter() - started)
+
+    def get_dependency(self, worker_ctx):
+        return None

@@ -1,0 +1,74 @@
+"""The complaint lifecycle: statuses, the actions that move between them, and the table.
+
+The table is the contract between the services that own parts of the lifecycle
+(triage owns review, dispatch owns forwarding to closing) and the read model that
+shows it. A move that is not in the table is illegal.
+"""
+
+from enum import StrEnum
+
+from services.contracts.errors import CommandRejected, ErrorCode
+from services.contracts.events import EventType
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    AWAITING_REVIEW = "awaiting_review"
+    CLASSIFIED = "classified"
+    REJECTED = "rejected"
+    FORWARDED = "forwarded"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class Action(StrEnum):
+    TRIAGE = "triage"
+    CLASSIFY = "classify"
+    REJECT = "reject"
+    FORWARD = "forward"
+    ACCEPT = "accept"
+    RETURN = "return"
+    RESOLVE = "resolve"
+    CLOSE = "close"
+
+
+TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (Status.RECEIVED, Action.TRIAGE): Status.AWAITING_REVIEW,
+    (Status.AWAITING_REVIEW, Action.CLASSIFY): Status.CLASSIFIED,
+    (Status.AWAITING_REVIEW, Action.REJECT): Status.REJECTED,
+    (Status.CLASSIFIED, Action.FORWARD): Status.FORWARDED,
+    (Status.FORWARDED, Action.ACCEPT): Status.ACCEPTED,
+    (Status.FORWARDED, Action.RETURN): Status.RETURNED,
+    # A complaint an agency returned goes back to the officers for a new decision.
+    (Status.RETURNED, Action.CLASSIFY): Status.CLASSIFIED,
+    (Status.RETURNED, Action.REJECT): Status.REJECTED,
+    (Status.ACCEPTED, Action.RESOLVE): Status.RESOLVED,
+    (Status.RESOLVED, Action.CLOSE): Status.CLOSED,
+}
+
+FINAL_STATUSES = frozenset({Status.REJECTED, Status.CLOSED})
+
+STATUS_AFTER_EVENT: dict[EventType, Status] = {
+    EventType.COMPLAINT_RECEIVED: Status.RECEIVED,
+    EventType.COMPLAINT_TRIAGED: Status.AWAITING_REVIEW,
+    EventType.COMPLAINT_CLASSIFIED: Status.CLASSIFIED,
+    EventType.COMPLAINT_REJECTED: Status.REJECTED,
+    EventType.COMPLAINT_FORWARDED: Status.FORWARDED,
+    EventType.COMPLAINT_ACCEPTED: Status.ACCEPTED,
+    EventType.COMPLAINT_RETURNED: Status.RETURNED,
+    EventType.COMPLAINT_RESOLVED: Status.RESOLVED,
+    EventType.COMPLAINT_CLOSED: Status.CLOSED,
+}
+
+
+def next_status(current: Status, action: Action) -> Status:
+    """The status after `action`, or a rejected command when the table has no such move."""
+    try:
+        return TRANSITIONS[(current, action)]
+    except KeyError:
+        raise CommandRejected(
+            ErrorCode.ILLEGAL_TRANSITION,
+            f"cannot {action.value} a complaint that is {current.value}",
+        ) from None

@@ -1,0 +1,1 @@
+"""dispatch: forwards complaints to agencies and tracks them to resolution and closing."""

@@ -1,0 +1,109 @@
+"""Dispatch's pure core: a case from classification to closing, and who may act on it."""
+
+from datetime import datetime
+
+from services.chassis import fields
+from services.contracts.errors import CommandRejected, ErrorCode
+from services.contracts.events import EventType
+from services.contracts.lifecycle import Action, Status, next_status
+
+AGENCY_ACTIONS = (Action.ACCEPT, Action.RETURN, Action.RESOLVE)
+
+
+def classified(case: dict | None, data: dict, now: datetime) -> tuple[dict, list]:
+    """A new case, or a returned one that the officers classified again."""
+    status = (
+        Status.CLASSIFIED if case is None else next_status(Status(case["status"]), Action.CLASSIFY)
+    )
+    history = [] if case is None else case["history"]
+    state = {
+        "status": str(status),
+        "category": data["category"],
+        "scope": data["scope"],
+        "agencies": data["agencies"],
+        "agency": None,
+        "history": [*history, {"action": "classified", "at": now}],
+    }
+    return state, []
+
+
+def parse_forward(body: object, case: dict) -> str:
+    body = fields.obj(body, "", ("agency",))
+    agency = body.get("agency", case["agencies"][0])
+    if agency not in case["agencies"]:
+        named = ", ".join(case["agencies"])
+        raise fields.invalid("agency", f"must be one of the agencies the officer named: {named}")
+    return agency
+
+
+def forward(case: dict, agency: str, admin: str, now: datetime) -> tuple[dict, list]:
+    status = next_status(Status(case["status"]), Action.FORWARD)
+    state = {
+        "status": str(status),
+        "agency": agency,
+        "history": [
+            *case["history"],
+            {"action": "forward", "agency": agency, "by": admin, "at": now},
+        ],
+    }
+    return state, [(EventType.COMPLAINT_FORWARDED, {"agency": agency, "admin": admin})]
+
+
+def check_agency(case: dict, actor_agency: str | None) -> None:
+    """Only the agency the complaint was forwarded to acts on it."""
+    if case.get("agency") is None or actor_agency != case["agency"]:
+        raise CommandRejected(ErrorCode.FORBIDDEN, "this complaint is not assigned to your agency")
+
+
+def parse_accept(body: object) -> None:
+    fields.obj(body, "", ())
+
+
+def parse_reason(body: object) -> str:
+    body = fields.obj(body, "", ("reason",))
+    return fields.text(body, "reason", "reason", min_len=10, max_len=500)
+
+
+def parse_follow_up(body: object) -> str:
+    body = fields.obj(body, "", ("follow_up",))
+    return fields.text(body, "follow_up", "follow_up", min_len=10, max_len=2000)
+
+
+def accept(case: dict, actor: str, now: datetime) -> tuple[dict, list]:
+    return _agency_step(case, Action.ACCEPT, EventType.COMPLAINT_ACCEPTED, {}, actor, now)
+
+
+def return_to_officers(case: dict, reason: str, actor: str, now: datetime) -> tuple[dict, list]:
+    return _agency_step(
+        case, Action.RETURN, EventType.COMPLAINT_RETURNED, {"reason": reason}, actor, now
+    )
+
+
+def resolve(case: dict, follow_up: str, actor: str, now: datetime) -> tuple[dict, list]:
+    return _agency_step(
+        case, Action.RESOLVE, EventType.COMPLAINT_RESOLVED, {"follow_up": follow_up}, actor, now
+    )
+
+
+def _agency_step(case, action, event_type, details, actor, now) -> tuple[dict, list]:
+    status = next_status(Status(case["status"]), action)
+    agency = case["agency"]
+    state = {
+        "status": str(status),
+        "history": [*case["history"], {"action": str(action), **details, "by": actor, "at": now}],
+    }
+    if action == Action.RETURN:
+        state["agency"] = None
+    return state, [(event_type, {"agency": agency, **details, "by": actor})]
+
+
+def reporter_notified(case: dict, data: dict, now: datetime) -> tuple[dict, list] | None:
+    """The result reached the reporter: the case closes. Other notices change nothing."""
+    if data["about"] != "resolved":
+        return None
+    status = next_status(Status(case["status"]), Action.CLOSE)
+    state = {
+        "status": str(status),
+        "history": [*case["history"], {"action": "close", "at": now}],
+    }
+    return state, [(EventType.COMPLAINT_CLOSED, {})]

@@ -1,0 +1,64 @@
+"""dispatch's entrypoints: the admin forwards; the agency accepts, returns or resolves."""
+
+from datetime import UTC, datetime
+
+from nameko.rpc import rpc
+
+from services.chassis.inbox import subscribe
+from services.chassis.metrics import ServiceMetrics
+from services.contracts.errors import CommandRejected
+from services.contracts.events import Envelope, EventType
+from services.dispatch import core
+from services.dispatch.store import DispatchStore
+
+
+class DispatchService:
+    name = "dispatch"
+
+    cases = DispatchStore()
+    metrics = ServiceMetrics()
+
+    @subscribe(EventType.COMPLAINT_CLASSIFIED)
+    def on_classified(self, event: Envelope) -> None:
+        self.cases.classified(event, datetime.now(UTC))
+
+    @subscribe(EventType.REPORTER_NOTIFIED)
+    def on_reporter_notified(self, event: Envelope) -> None:
+        self.cases.reporter_notified(event, datetime.now(UTC))
+
+    @rpc(expected_exceptions=CommandRejected)
+    def forward(self, ticket: str, body: dict, admin: str) -> dict:
+        now = datetime.now(UTC)
+
+        def step(case):
+            return core.forward(case, core.parse_forward(body, case), admin, now)
+
+        return self.cases.act(ticket, step, now)
+
+    @rpc(expected_exceptions=CommandRejected)
+    def accept(self, ticket: str, body: dict, actor: str, agency: str) -> dict:
+        core.parse_accept(body)
+        return self._agency_step(ticket, agency, lambda case, now: core.accept(case, actor, now))
+
+    @rpc(expected_exceptions=CommandRejected)
+    def return_(self, ticket: str, body: dict, actor: str, agency: str) -> dict:
+        reason = core.parse_reason(body)
+        return self._agency_step(
+            ticket, agency, lambda case, now: core.return_to_officers(case, reason, actor, now)
+        )
+
+    @rpc(expected_exceptions=CommandRejected)
+    def resolve(self, ticket: str, body: dict, actor: str, agency: str) -> dict:
+        follow_up = core.parse_follow_up(body)
+        return self._agency_step(
+            ticket, agency, lambda case, now: core.resolve(case, follow_up, actor, now)
+        )
+
+    def _agency_step(self, ticket: str, agency: str, step) -> dict:
+        now = datetime.now(UTC)
+
+        def checked(case):
+            core.check_agency(case, agency)
+            return step(case, now)
+
+        return self.cases.act(ticket, checked, now)

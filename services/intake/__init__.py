@@ -1,0 +1,1 @@
+"""intake: records complaints, numbers them, and conveys results to reporters."""

@@ -1,0 +1,96 @@
+"""Intake's database: complaints with their reporters, and the yearly ticket counters."""
+
+from datetime import datetime
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from services.chassis.aggregates import Aggregates
+from services.chassis.domain import to_change
+from services.chassis.store import MongoStore
+from services.contracts.errors import CommandRejected, ErrorCode
+from services.contracts.events import Envelope
+from services.intake import core
+
+
+class ComplaintBook:
+    """Domain verbs over the intake database."""
+
+    def __init__(self, complaints: Aggregates, counters) -> None:
+        self.complaints = complaints
+        self.counters = counters
+
+    def record(self, submission: core.Submission, idempotency_key: str, now: datetime) -> dict:
+        """Records a complaint once per idempotency key; a retry gets the first ticket."""
+        fingerprint = submission.fingerprint()
+        existing = self._by_key(idempotency_key, fingerprint)
+        if existing:
+            return existing
+        ticket = self._next_ticket(core.ticket_year(now))
+        change = to_change(ticket, core.receive(submission, ticket, now), now)
+        change.state |= {"idempotency_key": idempotency_key, "fingerprint": fingerprint}
+        try:
+            self.complaints.create(ticket, change)
+        except DuplicateKeyError:
+            # A concurrent retry with the same key won; its ticket is the answer.
+            existing = self._by_key(idempotency_key, fingerprint)
+            if existing:
+                return existing
+            raise
+        return receipt(change.state)
+
+    def receipt(self, ticket: str) -> dict | None:
+        doc = self.complaints.get(ticket)
+        return receipt(doc) if doc else None
+
+    def notify_reporter(self, event: Envelope, now: datetime) -> None:
+        ticket = event["ticket"]
+
+        def decide(complaint):
+            if complaint is None:
+                raise LookupError(f"{ticket} is not recorded here yet")
+            return to_change(ticket, core.notify(complaint, event["type"], event["data"], now), now)
+
+        self.complaints.change(ticket, decide, applying=event["event_id"])
+
+    def _by_key(self, idempotency_key: str, fingerprint: str) -> dict | None:
+        doc = self.complaints.collection.find_one({"idempotency_key": idempotency_key})
+        if doc is None:
+            return None
+        if doc["fingerprint"] != fingerprint:
+            raise CommandRejected(
+                ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                "this Idempotency-Key was already used for a different complaint; "
+                "use a new key for a new complaint",
+                "Idempotency-Key",
+            )
+        return receipt(doc)
+
+    def _next_ticket(self, year: int) -> str:
+        counter = self.counters.find_one_and_update(
+            {"_id": f"ticket-{year}"},
+            {"$inc": {"sequence": 1}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
+        return core.ticket_number(year, counter["sequence"])
+
+
+def receipt(doc: dict) -> dict:
+    return {
+        "ticket": doc["ticket"],
+        "status": "received",
+        "channel": doc["channel"],
+        "received_at": doc["received_at"].isoformat(),
+    }
+
+
+class IntakeStore(MongoStore):
+    aggregate_collections = ("complaints",)
+
+    def ensure_indexes(self) -> None:
+        self.db.complaints.create_index("idempotency_key", unique=True)
+
+    def domain(self, touched: list) -> ComplaintBook:
+        (complaints,) = self.aggregates(touched)
+        return ComplaintBook(complaints, self.db.counters)

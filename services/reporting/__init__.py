@@ -1,0 +1,1 @@
+"""reporting: the read model behind tracking, worklists and the monthly report."""

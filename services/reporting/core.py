@@ -1,0 +1,223 @@
+"""Reporting's pure core: a complaint's view folded from its events, what the public
+may see of it, and the monthly summary.
+
+Events reach reporting through several queues and may arrive in any order, so the
+view is always recomputed from all events seen, sorted by when they occurred.
+"""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from services.chassis import fields
+from services.contracts.events import EventType
+from services.contracts.lifecycle import STATUS_AFTER_EVENT, Status
+from services.contracts.reference import CATEGORY_LABELS, Category
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+MONTH_PATTERN = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.RECEIVED: "Diterima",
+    Status.AWAITING_REVIEW: "Menunggu verifikasi petugas",
+    Status.CLASSIFIED: "Terverifikasi, menunggu diteruskan",
+    Status.REJECTED: "Tidak dapat diproses",
+    Status.FORWARDED: "Diteruskan ke perangkat daerah",
+    Status.ACCEPTED: "Ditangani perangkat daerah",
+    Status.RETURNED: "Dikembalikan ke petugas untuk ditinjau ulang",
+    Status.RESOLVED: "Selesai ditindaklanjuti",
+    Status.CLOSED: "Selesai, hasil telah disampaikan",
+}
+LIFECYCLE_ORDER = {event: rank for rank, event in enumerate(EventType)}
+RESOLVED_STATUSES = (Status.RESOLVED, Status.CLOSED)
+
+# Which staff role works on which statuses.
+WORKLIST_STATUSES: dict[str, tuple[Status, ...]] = {
+    "officer": (Status.AWAITING_REVIEW, Status.RETURNED),
+    "admin": (Status.CLASSIFIED,),
+    "agency_admin": (Status.FORWARDED, Status.ACCEPTED),
+    "supervisor": tuple(s for s in Status if s not in (Status.REJECTED, Status.CLOSED)),
+}
+
+
+def record(view: dict | None, ticket: str, event: dict) -> tuple[dict, list]:
+    """The view after one more event."""
+    events = [*(view or {}).get("events", []), event]
+    events.sort(key=lambda e: (e["occurred_at"], LIFECYCLE_ORDER.get(e["type"], 0)))
+    return {**fold(ticket, events), "events": events}, []
+
+
+def fold(ticket: str, events: list[dict]) -> dict:
+    view = {
+        "ticket": ticket,
+        "status": None,
+        "received_at": None,
+        "month": None,
+        "channel": None,
+        "title": None,
+        "description": None,
+        "confidential": False,
+        "location": None,
+        "suggested_category": None,
+        "category": None,
+        "scope": None,
+        "agencies": [],
+        "agency": None,
+        "deadline": None,
+        "timeline": [],
+    }
+    for event in events:
+        _apply(view, event)
+    return view
+
+
+def _apply(view: dict, event: dict) -> None:
+    kind, data = EventType(event["type"]), event["data"]
+    at = datetime.fromisoformat(event["occurred_at"])
+    note = None
+    if kind == EventType.COMPLAINT_RECEIVED:
+        received_at = datetime.fromisoformat(data["received_at"])
+        view |= {
+            "received_at": received_at,
+            "month": received_at.astimezone(JAKARTA).strftime("%Y-%m"),
+            "channel": data["channel"],
+            "title": data["title"],
+            "description": data["description"],
+            "confidential": data["confidential"],
+            "location": data["location"],
+        }
+    elif kind == EventType.COMPLAINT_TRIAGED:
+        view["suggested_category"] = data["suggested_category"]
+    elif kind == EventType.COMPLAINT_CLASSIFIED:
+        view |= {k: data[k] for k in ("category", "scope", "agencies")}
+    elif kind == EventType.COMPLAINT_REJECTED:
+        note = f"Alasan: {data['reason']}"
+    elif kind == EventType.COMPLAINT_FORWARDED:
+        view["agency"] = data["agency"]
+        note = f"Diteruskan ke {data['agency']}"
+    elif kind == EventType.COMPLAINT_RETURNED:
+        view["agency"] = None
+    elif kind == EventType.COMPLAINT_RESOLVED:
+        note = f"Tindak lanjut: {data['follow_up']}"
+    elif kind == EventType.REPORTER_NOTIFIED:
+        note = "Hasil disampaikan kepada pelapor"
+    elif kind == EventType.DEADLINE_SET:
+        view["deadline"] = {
+            "due_at": datetime.fromisoformat(data["due_at"]),
+            "working_days": data["working_days"],
+            "scope": data["scope"],
+            "policy": data["policy"],
+        }
+        return
+    status = STATUS_AFTER_EVENT.get(kind)
+    if status is not None:
+        view["status"] = str(status)
+    view["timeline"].append({"event": str(kind), "status": view["status"], "at": at, "note": note})
+
+
+def public_view(view: dict) -> dict:
+    """What anyone holding the ticket may see: never the reporter, and no description
+    when the report is confidential."""
+    status = Status(view["status"]) if view["status"] else Status.RECEIVED
+    deadline = view.get("deadline")
+    category = view.get("category")
+    return {
+        "ticket": view["ticket"],
+        "status": str(status),
+        "status_label": STATUS_LABELS[status],
+        "category": category,
+        "category_label": CATEGORY_LABELS[Category(category)] if category else None,
+        "agency": view.get("agency"),
+        "received_at": _iso(view.get("received_at")),
+        "title": None if view.get("confidential") else view.get("title"),
+        "description": None if view.get("confidential") else view.get("description"),
+        "kecamatan": (view.get("location") or {}).get("kecamatan"),
+        "deadline": _public_deadline(deadline),
+        "timeline": [
+            {
+                "status": e["status"],
+                "label": STATUS_LABELS.get(e["status"]) if e["status"] else None,
+                "event": e["event"],
+                "at": _iso(e["at"]),
+                "note": e["note"],
+            }
+            for e in view["timeline"]
+        ],
+    }
+
+
+def staff_view(view: dict) -> dict:
+    """Tracking plus what staff work with (still without the reporter's identity)."""
+    return {
+        **public_view(view),
+        "title": view.get("title"),
+        "description": view.get("description"),
+        "confidential": view.get("confidential"),
+        "location": view.get("location"),
+        "suggested_category": view.get("suggested_category"),
+        "scope": view.get("scope"),
+        "agencies": view.get("agencies"),
+        "channel": view.get("channel"),
+    }
+
+
+def worklist_item(view: dict) -> dict:
+    deadline = view.get("deadline")
+    return {
+        "ticket": view["ticket"],
+        "status": view["status"],
+        "title": view.get("title"),
+        "category": view.get("category") or view.get("suggested_category"),
+        "agency": view.get("agency"),
+        "received_at": _iso(view.get("received_at")),
+        "due_at": _iso(deadline["due_at"]) if deadline else None,
+    }
+
+
+def monthly_summary(month: str, counts: list[tuple[str | None, str | None, int]]) -> dict:
+    """Counts by category and status, and the share of valid complaints resolved."""
+    by_category = {str(c): 0 for c in Category} | {"unclassified": 0}
+    by_status = {str(s): 0 for s in Status}
+    for category, status, n in counts:
+        by_category[category or "unclassified"] += n
+        by_status[status or str(Status.RECEIVED)] += n
+    total = sum(by_status.values())
+    resolved = sum(by_status[str(s)] for s in RESOLVED_STATUSES)
+    valid = total - by_status[str(Status.REJECTED)]
+    return {
+        "month": month,
+        "total": total,
+        "by_category": by_category,
+        "by_status": by_status,
+        "resolved": resolved,
+        "rejected": by_status[str(Status.REJECTED)],
+        "resolution_rate": round(resolved / valid, 4) if valid else None,
+    }
+
+
+def parse_month(month: object) -> str:
+    if not isinstance(month, str) or not MONTH_PATTERN.match(month):
+        raise fields.invalid("month", "must be a month written YYYY-MM, such as 2026-03")
+    return month
+
+
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """The first instant of the month and of the next, in Asia/Jakarta."""
+    year, number = (int(part) for part in month.split("-"))
+    start = datetime(year, number, 1, tzinfo=JAKARTA)
+    end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=JAKARTA)
+    return start, end
+
+
+def _public_deadline(deadline: dict | None) -> dict | None:
+    if deadline is None:
+        return None
+    return {
+        "due_at": _iso(deadline["due_at"]),
+        "working_days": deadline["working_days"],
+        "scope": deadline["scope"],
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(JAKARTA).isoformat() if value else None

@@ -1,0 +1,1 @@
+"""sla: keeps each complaint's deadline in working days (Asia/Jakarta)."""

@@ -1,0 +1,1 @@
+"""triage: suggests a category, and holds the officers ' review (classify or reject)."""

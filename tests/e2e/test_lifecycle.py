@@ -1,0 +1,132 @@
+"""One complaint's whole life through the gateway: the brief's six steps."""
+
+import pytest
+
+from tests.support.api import Api, complaint
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_complaint_goes_from_submission_to_closed(stack):
+    api = Api(stack.url)
+
+    # 1. received and recorded, with a ticket
+    response = api.submit(complaint())
+    assert response.status_code == 202, response.text
+    receipt = response.json()
+    ticket = receipt["ticket"]
+    assert ticket.startswith("SMG-20") and receipt["status"] == "received"
+    assert receipt["tracking_url"].endswith(f"/api/v1/complaints/{ticket}")
+
+    # triage suggested a category; sla set a provisional deadline
+    view = api.wait_for(ticket, lambda v: v["status"] == "awaiting_review" and v["deadline"])
+    assert view["deadline"]["working_days"] == 5
+    officer_items = api.http.get("/api/v1/worklist", headers=api.login("officer1")).json()
+    assert ticket in [item["ticket"] for item in officer_items["items"]]
+
+    # 2. the officer classifies: several city agencies, so 10 working days
+    response = api.act(
+        "officer1",
+        ticket,
+        "classify",
+        {
+            "category": "infrastruktur_fasum",
+            "scope": "cross_agency",
+            "agencies": ["dpu", "dlh"],
+        },
+    )
+    assert response.status_code == 200, response.text
+    view = api.wait_for(
+        ticket, lambda v: v["status"] == "classified" and v["deadline"]["working_days"] == 10
+    )
+    assert view["category"] == "infrastruktur_fasum"
+
+    # 3. the admin forwards it to the lead agency
+    assert api.act("admin1", ticket, "forward", {"agency": "dpu"}).status_code == 200
+    api.wait_status(ticket, "forwarded")
+
+    # 4. the agency accepts it
+    assert api.act("dpu-admin", ticket, "accept").status_code == 200
+    api.wait_status(ticket, "accepted")
+
+    # 5. the agency resolves it, saying what was done
+    follow_up = "Lubang sudah ditambal oleh tim DPU pada hari Kamis."
+    assert api.act("dpu-admin", ticket, "resolve", {"follow_up": follow_up}).status_code == 200
+
+    # 6. the result reaches the reporter and the complaint closes
+    view = api.wait_status(ticket, "closed")
+    events = [entry["event"] for entry in view["timeline"]]
+    assert events == [
+        "complaint.received",
+        "complaint.triaged",
+        "complaint.classified",
+        "complaint.forwarded",
+        "complaint.accepted",
+        "complaint.resolved",
+        "reporter.notified",
+        "complaint.closed",
+    ]
+    assert [entry["at"] for entry in view["timeline"]] == sorted(
+        entry["at"] for entry in view["timeline"]
+    )
+    assert view["deadline"]["due_at"].endswith("23:59:59+07:00")
+    assert any(follow_up in (entry["note"] or "") for entry in view["timeline"])
+
+    # the reporter's notice was recorded in Bahasa Indonesia, on their channel
+    recorded = stack.database("intake").complaints.find_one({"_id": ticket})
+    notice = recorded["notifications"][0]
+    assert notice["channel"] == "sapambakita" and "telah ditindaklanjuti" in notice["message"]
+
+    # and the month's report counts it as resolved
+    month = view["received_at"][:7]
+    report = api.http.get("/api/v1/reports/monthly", params={"month": month}).json()
+    assert report["by_category"]["infrastruktur_fasum"] >= 1
+    assert report["by_status"]["closed"] >= 1
+    assert 0 < report["resolution_rate"] <= 1
+
+
+def test_an_agency_can_return_a_complaint_to_the_officers(stack):
+    api = Api(stack.url)
+    ticket = api.submit().json()["ticket"]
+    api.wait_status(ticket, "awaiting_review")
+    api.act(
+        "officer1",
+        ticket,
+        "classify",
+        {"category": "lingkungan_perumahan", "scope": "single_agency", "agencies": ["dlh"]},
+    )
+    api.wait_status(ticket, "classified")
+    api.act("admin1", ticket, "forward", {})
+    api.wait_status(ticket, "forwarded")
+
+    response = api.act("dlh-admin", ticket, "return", {"reason": "Jalan adalah wewenang DPU."})
+    assert response.status_code == 200, response.text
+    api.wait_status(ticket, "returned")
+
+    # the officers decide again; the same complaint goes to the right agency
+    response = api.act(
+        "officer1",
+        ticket,
+        "classify",
+        {"category": "infrastruktur_fasum", "scope": "single_agency", "agencies": ["dpu"]},
+    )
+    assert response.status_code == 200, response.text
+    view = api.wait_status(ticket, "classified")
+    assert view["agency"] is None
+    assert api.act("admin1", ticket, "forward", {}).status_code == 200
+    assert api.wait_status(ticket, "forwarded")["agency"] == "dpu"
+
+
+def test_a_rejected_complaint_tells_the_reporter_why(stack):
+    api = Api(stack.url)
+    ticket = api.submit().json()["ticket"]
+    api.wait_status(ticket, "awaiting_review")
+    reason = "Laporan tidak sesuai fakta di lapangan."
+    assert api.act("officer1", ticket, "reject", {"reason": reason}).status_code == 200
+    view = api.wait_for(
+        ticket,
+        lambda v: (
+            v["status"] == "rejected" and "reporter.notified" in [e["event"] for e in v["timeline"]]
+        ),
+    )
+    assert any(reason in (entry["note"] or "") for entry in view["timeline"])

@@ -1,0 +1,67 @@
+"""A small client for the gateway, as an agency integrator would write one."""
+
+import time
+import uuid
+
+import httpx
+
+from tests.conftest import PASSWORD
+
+
+def complaint(**overrides) -> dict:
+    body = {
+        "reporter": {"name": "Siti Rahayu", "phone": "0812-3456-7890", "email": "siti@contoh.id"},
+        "title": "Jalan berlubang di Jalan Ngesrep Timur",
+        "description": "Jalan rusak berlubang besar di depan kampus, bahaya bagi pengendara motor.",
+        "location": {
+            "kecamatan": "Tembalang",
+            "kelurahan": "Sumurboto",
+            "lat": -7.05,
+            "lon": 110.43,
+        },
+    }
+    body.update(overrides)
+    return body
+
+
+class Api:
+    def __init__(self, url: str) -> None:
+        self.http = httpx.Client(base_url=url, timeout=15)
+        self.tokens: dict[str, str] = {}
+
+    def login(self, username: str) -> dict:
+        if username not in self.tokens:
+            response = self.http.post(
+                "/api/v1/auth/token", json={"username": username, "password": PASSWORD}
+            )
+            assert response.status_code == 200, response.text
+            self.tokens[username] = response.json()["access_token"]
+        return {"Authorization": f"Bearer {self.tokens[username]}"}
+
+    def submit(self, body: dict | None = None, key: str | None = None) -> httpx.Response:
+        headers = {"Idempotency-Key": key or uuid.uuid4().hex}
+        return self.http.post("/api/v1/complaints", json=body or complaint(), headers=headers)
+
+    def act(self, user: str, ticket: str, action: str, body: dict | None = None):
+        return self.http.post(
+            f"/api/v1/complaints/{ticket}/{action}", json=body, headers=self.login(user)
+        )
+
+    def track(self, ticket: str, user: str | None = None) -> httpx.Response:
+        headers = self.login(user) if user else None
+        return self.http.get(f"/api/v1/complaints/{ticket}", headers=headers)
+
+    def wait_for(self, ticket: str, predicate, timeout: float = 20) -> dict:
+        deadline = time.monotonic() + timeout
+        view = None
+        while time.monotonic() < deadline:
+            response = self.track(ticket)
+            if response.status_code == 200:
+                view = response.json()
+                if predicate(view):
+                    return view
+            time.sleep(0.1)
+        raise AssertionError(f"{ticket} never matched; last view: {view}")
+
+    def wait_status(self, ticket: str, status: str, timeout: float = 20) -> dict:
+        return self.wait_for(ticket, lambda view: view["status"] == status, timeout)

@@ -1,0 +1,87 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from services.contracts.errors import CommandRejected
+from services.contracts.events import EventType
+from services.dispatch import core
+
+NOW = datetime(2026, 3, 5, 3, 0, tzinfo=UTC)
+CLASSIFIED = {
+    "category": "infrastruktur_fasum",
+    "scope": "cross_agency",
+    "agencies": ["dpu", "dlh"],
+    "officer": "o",
+}
+
+
+def new_case() -> dict:
+    state, events = core.classified(None, CLASSIFIED, NOW)
+    assert events == []
+    return state
+
+
+def apply(case: dict, decided) -> dict:
+    return {**case, **decided[0]}
+
+
+def test_forward_defaults_to_the_first_agency_and_refuses_others():
+    case = new_case()
+    assert core.parse_forward({}, case) == "dpu"
+    assert core.parse_forward({"agency": "dlh"}, case) == "dlh"
+    with pytest.raises(CommandRejected) as caught:
+        core.parse_forward({"agency": "dishub"}, case)
+    assert caught.value.field == "agency"
+
+
+def test_only_the_assigned_agency_acts():
+    case = apply(new_case(), core.forward(new_case(), "dpu", "admin1", NOW))
+    core.check_agency(case, "dpu")
+    for other in ("dlh", None):
+        with pytest.raises(CommandRejected) as caught:
+            core.check_agency(case, other)
+        assert caught.value.code == "forbidden"
+
+
+def test_accept_resolve_and_close():
+    case = new_case()
+    decided = core.forward(case, "dpu", "admin1", NOW)
+    assert decided[1] == [(EventType.COMPLAINT_FORWARDED, {"agency": "dpu", "admin": "admin1"})]
+    case = apply(case, decided)
+    case = apply(case, core.accept(case, "dpu-admin", NOW))
+    decided = core.resolve(case, "Sudah diperbaiki", "dpu-admin", NOW)
+    assert decided[1][0][1]["follow_up"] == "Sudah diperbaiki"
+    case = apply(case, decided)
+    assert core.reporter_notified(case, {"about": "rejected"}, NOW) is None
+    closed = apply(case, core.reporter_notified(case, {"about": "resolved"}, NOW))
+    assert closed["status"] == "closed"
+    assert [h["action"] for h in closed["history"]] == [
+        "classified",
+        "forward",
+        "accept",
+        "resolve",
+        "close",
+    ]
+
+
+def test_resolving_before_accepting_is_illegal():
+    case = apply(new_case(), core.forward(new_case(), "dpu", "admin1", NOW))
+    with pytest.raises(CommandRejected) as caught:
+        core.resolve(case, "Sudah diperbaiki", "dpu-admin", NOW)
+    assert caught.value.code == "illegal_transition"
+
+
+def test_a_return_clears_the_agency_and_a_new_classification_reopens_the_case():
+    case = apply(new_case(), core.forward(new_case(), "dpu", "admin1", NOW))
+    case = apply(case, core.return_to_officers(case, "Bukan wewenang kami", "dpu-admin", NOW))
+    assert case["status"] == "returned" and case["agency"] is None
+    reopened = apply(case, core.classified(case, {**CLASSIFIED, "agencies": ["dlh"]}, NOW))
+    assert reopened["status"] == "classified" and reopened["agencies"] == ["dlh"]
+
+
+@pytest.mark.parametrize("parse", [core.parse_reason, core.parse_follow_up])
+def test_texts_are_required(parse):
+    with pytest.raises(CommandRejected):
+        parse({})
+    with pytest.raises(CommandRejected):
+        parse({"reason": {"$gt": ""}, "follow_up": {"$gt": ""}})

@@ -1,0 +1,57 @@
+import pytest
+
+from gateway.config import GatewaySettings
+from gateway.errors import ApiError
+from gateway.passwords import hash_password, verify_password
+from gateway.rpc import unpack
+from services.chassis.config import Settings
+
+
+def test_passwords_are_salted_and_verified():
+    first, second = hash_password("correct horse"), hash_password("correct horse")
+    assert first != second and first.startswith("scrypt$")
+    assert verify_password("correct horse", first)
+    assert not verify_password("wrong horse", first)
+    assert not verify_password("correct horse", "plain-text")
+
+
+def test_a_command_rejected_reply_becomes_its_api_error():
+    with pytest.raises(ApiError) as caught:
+        unpack(
+            "triage",
+            {
+                "result": None,
+                "error": {
+                    "exc_type": "CommandRejected",
+                    "exc_args": ["illegal_transition", "cannot x"],
+                },
+            },
+        )
+    assert (caught.value.status, caught.value.code, caught.value.field) == (
+        409,
+        "illegal_transition",
+        None,
+    )
+
+
+def test_an_unexpected_service_error_is_a_500_without_its_details():
+    with pytest.raises(ApiError) as caught:
+        unpack("intake", {"error": {"exc_type": "KeyError", "value": "secret detail"}})
+    assert caught.value.status == 500 and "secret" not in caught.value.message
+
+
+def test_a_result_passes_through():
+    assert unpack("intake", {"result": {"ticket": "t"}, "error": None}) == {"ticket": "t"}
+
+
+def test_settings_have_documented_defaults_and_read_the_environment():
+    settings = Settings.from_env("sla", {})
+    assert settings.database == "aduan_sla" and settings.metrics_port == 9104
+    assert settings.write_concern == "majority"
+    custom = Settings.from_env(
+        "sla",
+        {"ADUAN_DB_PREFIX": "x", "ADUAN_MONGO_WRITE_CONCERN": "1", "ADUAN_METRICS_PORT_SLA": "0"},
+    )
+    assert (custom.database, custom.write_concern, custom.metrics_port) == ("x_sla", 1, 0)
+    gateway = GatewaySettings.from_env({"ADUAN_GATEWAY_PORT": "9000"})
+    assert gateway.public_url == "http://127.0.0.1:9000" and gateway.max_body == 1048576
