@@ -10,6 +10,7 @@ from gateway.config import GatewaySettings
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s gateway %(levelname)s %(message)s")
+    logging.getLogger("pika").setLevel(logging.WARNING)
     settings = GatewaySettings.from_env()
     uvicorn.run(
         create_app(settings),

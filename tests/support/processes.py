@@ -115,7 +115,6 @@ class Stack:
             "ADUAN_AMQP_URI": vhost.uri,
             "ADUAN_MONGO_URI": mongo.uri,
             "ADUAN_DB_PREFIX": self.prefix,
-            "ADUAN_MONGO_WRITE_CONCERN": "1",
             "ADUAN_GATEWAY_PORT": str(self.gateway_port),
             "ADUAN_RELAY_INTERVAL": "0.5",
             "ADUAN_RETRY_DELAY_MS": "300",
