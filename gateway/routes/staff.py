@@ -41,11 +41,11 @@ async def forward(request: Request) -> JSONResponse:
 
 async def agency_step(request: Request) -> JSONResponse:
     """accept, return and resolve: the agency admin of the assigned agency only."""
-    staff = await require(request, Role.AGENCY_ADMIN)
     action = request.path_params["action"]
     method = AGENCY_METHODS.get(action)
     if method is None:
         raise ApiError("not_found", f"there is no action {action!r} on a complaint")
+    staff = await require(request, Role.AGENCY_ADMIN)
     ticket = ticket_from(request)
     body = await json_body(request, required=action != "accept")
     return await _call(
