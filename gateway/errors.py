@@ -2,6 +2,7 @@
 
 import logging
 
+from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -65,6 +66,11 @@ async def on_http_exception(request: Request, error: HTTPException) -> JSONRespo
     return JSONResponse(body, status_code=error.status_code)
 
 
+async def on_database_down(request: Request, error: ConnectionFailure) -> JSONResponse:
+    log.warning("MongoDB unreachable on %s: %r", request.url.path, error)
+    return error_response(BackendUnavailable("the database is not reachable; try again shortly"))
+
+
 async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return error_response(
@@ -75,5 +81,6 @@ async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
 HANDLERS = {
     ApiError: on_api_error,
     HTTPException: on_http_exception,
+    ConnectionFailure: on_database_down,
     Exception: on_unexpected,
 }

@@ -14,16 +14,19 @@ def forwarded_to_dpu(stack):
     api = Api(stack.url)
     ticket = api.submit().json()["ticket"]
     api.wait_status(ticket, "awaiting_review")
-    api.act("officer1", ticket, "classify", {
-        "category": "infrastruktur_fasum", "scope": "single_agency", "agencies": ["dpu"]})
+    api.act(
+        "officer1",
+        ticket,
+        "classify",
+        {"category": "infrastruktur_fasum", "scope": "single_agency", "agencies": ["dpu"]},
+    )
     api.wait_status(ticket, "classified")
     api.act("admin1", ticket, "forward", {})
     api.wait_status(ticket, "forwarded")
     return ticket
 
 
-@pytest.mark.parametrize("action", ["classify", "reject", "forward", "accept", "return",
-                                    "resolve"])
+@pytest.mark.parametrize("action", ["classify", "reject", "forward", "accept", "return", "resolve"])
 def test_an_anonymous_caller_cannot_reach_staff_endpoints(stack, forwarded_to_dpu, action):
     api = Api(stack.url)
     response = api.http.post(f"/api/v1/complaints/{forwarded_to_dpu}/{action}", json={})
@@ -37,16 +40,21 @@ def test_a_bad_or_expired_token_is_refused(stack):
     for header in ("Bearer not-a-token", "Basic abc", "Bearer"):
         response = api.http.get("/api/v1/worklist", headers={"Authorization": header})
         assert response.status_code == 401, header
-    wrong = api.http.post("/api/v1/auth/token", json={"username": "officer1",
-                                                      "password": "wrong password!"})
+    wrong = api.http.post(
+        "/api/v1/auth/token", json={"username": "officer1", "password": "wrong password!"}
+    )
     assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_credentials"
 
 
 def test_roles_are_enforced(stack, forwarded_to_dpu):
     api = Api(stack.url)
     ticket = forwarded_to_dpu
-    for user, action in (("dpu-admin", "classify"), ("officer1", "forward"),
-                         ("admin1", "accept"), ("supervisor1", "reject")):
+    for user, action in (
+        ("dpu-admin", "classify"),
+        ("officer1", "forward"),
+        ("admin1", "accept"),
+        ("supervisor1", "reject"),
+    ):
         response = api.act(user, ticket, action, {"reason": "sembarang alasan panjang"})
         assert response.status_code == 403, (user, action, response.text)
         assert response.json()["error"] == "forbidden"
@@ -57,8 +65,11 @@ def test_another_agency_can_neither_read_nor_act(stack, forwarded_to_dpu):
     ticket = forwarded_to_dpu
     read = api.track(ticket, user="dlh-admin")
     assert read.status_code == 403 and read.json()["error"] == "forbidden"
-    for action, body in (("accept", None), ("return", {"reason": "Bukan wewenang kami"}),
-                         ("resolve", {"follow_up": "Sudah kami perbaiki semua"})):
+    for action, body in (
+        ("accept", None),
+        ("return", {"reason": "Bukan wewenang kami"}),
+        ("resolve", {"follow_up": "Sudah kami perbaiki semua"}),
+    ):
         response = api.act("dlh-admin", ticket, action, body)
         assert response.status_code == 403, (action, response.text)
     worklist = api.http.get("/api/v1/worklist", headers=api.login("dlh-admin")).json()
@@ -76,11 +87,16 @@ def test_no_public_response_carries_the_reporters_identity(stack, forwarded_to_d
     submitted = api.submit(complaint())
     ticket = submitted.json()["ticket"]
     api.wait_status(ticket, "awaiting_review")
-    public = [submitted.text, api.track(ticket).text, api.track(forwarded_to_dpu).text,
-              api.track(forwarded_to_dpu, user="dpu-admin").text,
-              api.http.get("/api/v1/worklist", headers=api.login("officer1")).text,
-              api.http.get("/api/v1/reports/monthly",
-                           params={"month": submitted.json()["received_at"][:7]}).text]
+    public = [
+        submitted.text,
+        api.track(ticket).text,
+        api.track(forwarded_to_dpu).text,
+        api.track(forwarded_to_dpu, user="dpu-admin").text,
+        api.http.get("/api/v1/worklist", headers=api.login("officer1")).text,
+        api.http.get(
+            "/api/v1/reports/monthly", params={"month": submitted.json()["received_at"][:7]}
+        ).text,
+    ]
     for text in public:
         for secret in PERSONAL:
             assert secret not in text

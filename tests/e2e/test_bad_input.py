@@ -24,8 +24,9 @@ def count(stack) -> int:
 def test_malformed_bodies(stack, raw, status, code):
     api = Api(stack.url)
     before = count(stack)
-    response = api.http.post("/api/v1/complaints", content=raw,
-                             headers={"Content-Type": "application/json"})
+    response = api.http.post(
+        "/api/v1/complaints", content=raw, headers={"Content-Type": "application/json"}
+    )
     assert (response.status_code, response.json()["error"]) == (status, code)
     assert response.json()["message"]
     assert count(stack) == before
@@ -69,8 +70,12 @@ def test_unknown_tickets_and_paths(stack):
         response = api.track(ticket)
         assert response.status_code == 404, ticket
         assert response.json()["error"] == "not_found"
-    response = api.act("officer1", "SMG-2026-999999", "classify", {
-        "category": "penegakan_perda", "scope": "single_agency", "agencies": ["satpolpp"]})
+    response = api.act(
+        "officer1",
+        "SMG-2026-999999",
+        "classify",
+        {"category": "penegakan_perda", "scope": "single_agency", "agencies": ["satpolpp"]},
+    )
     assert response.status_code == 404
     assert api.http.get("/api/v1/nothing").json()["error"] == "not_found"
     assert api.act("officer1", "SMG-2026-999999", "explode").status_code == 404
@@ -85,8 +90,12 @@ def test_illegal_transitions_are_409_and_change_nothing(stack):
     assert response.status_code == 404  # dispatch has no case before classification
     api.act("officer1", ticket, "reject", {"reason": "Laporan tidak sesuai fakta."})
     api.wait_status(ticket, "rejected")
-    response = api.act("officer1", ticket, "classify", {
-        "category": "penegakan_perda", "scope": "single_agency", "agencies": ["satpolpp"]})
+    response = api.act(
+        "officer1",
+        ticket,
+        "classify",
+        {"category": "penegakan_perda", "scope": "single_agency", "agencies": ["satpolpp"]},
+    )
     assert response.status_code == 409 and response.json()["error"] == "illegal_transition"
     assert api.track(ticket).json()["status"] == "rejected"
 
@@ -96,11 +105,12 @@ def test_unknown_agencies_and_bad_classifications(stack):
     ticket = api.submit().json()["ticket"]
     api.wait_status(ticket, "awaiting_review")
     for body, field in (
-        ({"category": "penegakan_perda", "scope": "single_agency", "agencies": ["nasa"]},
-         "agencies"),
+        (
+            {"category": "penegakan_perda", "scope": "single_agency", "agencies": ["nasa"]},
+            "agencies",
+        ),
         ({"category": "penegakan_perda", "scope": "sideways", "agencies": ["dpu"]}, "scope"),
-        ({"category": "penegakan_perda", "scope": "single_agency", "agencies": "dpu"},
-         "agencies"),
+        ({"category": "penegakan_perda", "scope": "single_agency", "agencies": "dpu"}, "agencies"),
     ):
         response = api.act("officer1", ticket, "classify", body)
         assert response.status_code == 422, response.text
@@ -117,8 +127,9 @@ def test_idempotency(stack):
     assert first.json()["received_at"] == again.json()["received_at"]
     reused = api.submit(complaint(title="Sesuatu yang lain sama sekali"), key="same-key-1")
     assert reused.status_code == 422 and reused.json()["error"] == "idempotency_key_reused"
-    bad = api.http.post("/api/v1/complaints", json=complaint(),
-                        headers={"Idempotency-Key": "spasi tidak boleh"})
+    bad = api.http.post(
+        "/api/v1/complaints", json=complaint(), headers={"Idempotency-Key": "spasi tidak boleh"}
+    )
     assert bad.status_code == 400 and bad.json()["error"] == "invalid_header"
 
 
@@ -127,6 +138,7 @@ def test_bad_report_months_and_worklist_limits(stack):
     for params in ({}, {"month": "2026-13"}, {"month": "march"}):
         response = api.http.get("/api/v1/reports/monthly", params=params)
         assert response.status_code == 422 and response.json()["field"] == "month"
-    response = api.http.get("/api/v1/worklist", params={"limit": "0"},
-                            headers=api.login("officer1"))
+    response = api.http.get(
+        "/api/v1/worklist", params={"limit": "0"}, headers=api.login("officer1")
+    )
     assert response.status_code == 422

@@ -49,8 +49,9 @@ class Submitter:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                response = http.post("/api/v1/complaints", json=body,
-                                     headers={"Idempotency-Key": key})
+                response = http.post(
+                    "/api/v1/complaints", json=body, headers={"Idempotency-Key": key}
+                )
                 if response.status_code == 202:
                     return response.json()["ticket"]
                 assert response.status_code == 503, response.text
@@ -105,10 +106,16 @@ def test_killing_triage_sla_and_the_gateway_loses_and_doubles_nothing(crash_stac
     views = stack.database("reporting").views
 
     def all_awaiting_review_with_deadline():
-        return views.count_documents({
-            "_id": {"$in": list(tickets)}, "status": "awaiting_review",
-            "deadline.due_at": {"$ne": None},
-        }) == TOTAL
+        return (
+            views.count_documents(
+                {
+                    "_id": {"$in": list(tickets)},
+                    "status": "awaiting_review",
+                    "deadline.due_at": {"$ne": None},
+                }
+            )
+            == TOTAL
+        )
 
     wait_for(all_awaiting_review_with_deadline, 120, "all 200 awaiting review", 0.5)
 
@@ -120,14 +127,23 @@ def test_killing_triage_sla_and_the_gateway_loses_and_doubles_nothing(crash_stac
         assert all(len(doc["_applied"]) == 1 for doc in documents), owner
     for view in views.find({}, {"events": 1}):
         kinds = Counter(event["type"] for event in view["events"])
-        assert kinds == {"complaint.received": 1, "complaint.triaged": 1,
-                         "sla.deadline_set": 1}, (view["_id"], kinds)
+        assert kinds == {"complaint.received": 1, "complaint.triaged": 1, "sla.deadline_set": 1}, (
+            view["_id"],
+            kinds,
+        )
 
     # nothing parked, nothing left to publish
-    dead = [q for q in ("aduan.triage.complaint.received.dead",
-                        "aduan.sla.complaint.received.dead",
-                        "aduan.reporting.complaint.triaged.dead")
-            if stack.vhost.messages(q)]
+    dead = [
+        q
+        for q in (
+            "aduan.triage.complaint.received.dead",
+            "aduan.sla.complaint.received.dead",
+            "aduan.reporting.complaint.triaged.dead",
+        )
+        if stack.vhost.messages(q)
+    ]
     assert dead == []
-    print(f"\ncrash test: {TOTAL} accepted, {submitter.retries} client retries, "
-          f"gateway killed after {killed_at}")
+    print(
+        f"\ncrash test: {TOTAL} accepted, {submitter.retries} client retries, "
+        f"gateway killed after {killed_at}"
+    )

@@ -110,6 +110,7 @@ class Stack:
         self.mongo, self.vhost, self.log_dir = mongo, vhost, log_dir
         self.prefix = f"t{uuid.uuid4().hex[:8]}"
         self.gateway_port = free_port()
+        self.metrics_ports = {service: free_port() for service in SERVICES}
         self.env = {
             **os.environ,
             "ADUAN_AMQP_URI": vhost.uri,
@@ -120,7 +121,10 @@ class Stack:
             "ADUAN_RETRY_DELAY_MS": "300",
             "ADUAN_MAX_ATTEMPTS": "3",
             "PYTHONWARNINGS": "ignore",
-            **{f"ADUAN_METRICS_PORT_{s.upper()}": "0" for s in SERVICES},
+            **{
+                f"ADUAN_METRICS_PORT_{s.upper()}": str(port)
+                for s, port in self.metrics_ports.items()
+            },
             **env,
         }
         self.processes: dict[str, subprocess.Popen] = {}

@@ -1,0 +1,132 @@
+"""The aggregate store and the outbox relay against a real MongoDB and RabbitMQ."""
+
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pika
+import pytest
+from kombu import Connection
+from nameko.amqp.publish import UndeliverableMessage
+from pymongo import MongoClient
+from pymongo.errors import DuplicateKeyError
+
+from services.chassis import topology
+from services.chassis.aggregates import Aggregates, Change
+from services.chassis.publisher import EventPublisher
+from services.chassis.relay import Relay
+from services.contracts.events import EventType
+from tests.support.processes import VirtualHost
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def store(mongo):
+    client = MongoClient(mongo.uri, tz_aware=True)
+    collection = client[f"it_{uuid.uuid4().hex[:8]}"]["things"]
+    aggregates = Aggregates(collection)
+    aggregates.ensure_indexes()
+    yield aggregates
+    client.drop_database(collection.database.name)
+
+
+def event(kind: EventType = EventType.COMPLAINT_CLOSED) -> dict:
+    return {
+        "event_id": uuid.uuid4().hex,
+        "type": str(kind),
+        "version": 1,
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "ticket": "T-1",
+        "data": {},
+    }
+
+
+def counting(doc):
+    n = (doc or {}).get("n", 0)
+    return Change({"n": n + 1}, [event()])
+
+
+def test_an_event_is_applied_once_however_often_it_arrives(store):
+    for _ in range(3):
+        store.change("T-1", counting, applying="event-1")
+    doc = store.get("T-1")
+    assert doc["n"] == 1 and doc["_applied"] == ["event-1"] and len(doc["_outbox"]) == 1
+
+
+def test_concurrent_changes_are_serialised_not_lost(store):
+    store.change("T-1", lambda doc: Change({"n": 0}))
+    threads = [
+        threading.Thread(
+            target=store.change,
+            args=("T-1", counting),
+            kwargs={"applying": f"e{i}", "attempts": 50},
+        )
+        for i in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    doc = store.get("T-1")
+    assert doc["n"] == 8 and sorted(doc["_applied"]) == sorted(f"e{i}" for i in range(8))
+    assert len(doc["_outbox"]) == 8
+
+
+def test_create_reports_a_taken_unique_key(store):
+    store.collection.create_index("key", unique=True)
+    store.create("A", Change({"key": "k"}))
+    with pytest.raises(DuplicateKeyError):
+        store.create("B", Change({"key": "k"}))
+
+
+def test_a_claim_keeps_other_relays_away_until_the_lease_ends(store):
+    store.change("T-1", counting)
+    now = datetime.now(UTC) + store.fresh_lease + timedelta(seconds=1)
+    claimed = store.claim_pending(now, timedelta(seconds=30))
+    assert claimed is not None and claimed[0] == "T-1"
+    assert store.claim_pending(now, timedelta(seconds=30)) is None
+    assert store.claim_pending(now + timedelta(seconds=31), timedelta(seconds=30)) is not None
+    store.mark_published("T-1", [e["event_id"] for e in claimed[1]])
+    assert store.backlog() == 0 and store.get("T-1")["_outbox"] == []
+
+
+def test_an_unroutable_event_stays_in_the_outbox_until_the_bus_exists(store, vhost):
+    # The exchange exists but no queue yet: without mandatory, RabbitMQ would confirm
+    # the event and drop it.
+    empty = VirtualHost()
+    try:
+        with Connection(empty.uri) as connection:
+            topology.events_exchange()(connection.default_channel).declare()
+        relay = Relay(EventPublisher(empty.uri))
+        store.change("T-1", counting)
+        with pytest.raises(UndeliverableMessage):
+            relay.relay(store, "T-1")
+        assert store.backlog() == 1
+
+        topology.declare(empty.uri)
+        later = datetime.now(UTC) + timedelta(minutes=5)
+        assert relay.sweep([store], later) == 1
+        assert store.backlog() == 0
+        assert empty.messages("aduan.sla.complaint.closed") == 1
+        assert empty.messages("aduan.reporting.complaint.closed") == 1
+    finally:
+        empty.delete()
+
+
+def test_published_events_are_persistent_json_with_their_id(store, vhost):
+    topology.declare(vhost.uri)
+    relay = Relay(EventPublisher(vhost.uri))
+    change = store.change("T-9", counting)
+    relay.relay(store, "T-9")
+    connection = pika.BlockingConnection(pika.URLParameters(vhost.uri))
+    try:
+        method, properties, body = connection.channel().basic_get(
+            "aduan.reporting.complaint.closed", auto_ack=True
+        )
+    finally:
+        connection.close()
+    assert properties.delivery_mode == 2
+    assert properties.content_type == "application/json"
+    assert properties.message_id == change.events[0]["event_id"]
+    assert method.routing_key == "complaint.closed"
