@@ -91,35 +91,39 @@ def test_a_claim_keeps_other_relays_away_until_the_lease_ends(store):
     assert store.backlog() == 0 and store.get("T-1")["_outbox"] == []
 
 
-def test_an_unroutable_event_stays_in_the_outbox_until_the_bus_exists(store, vhost):
+@pytest.fixture
+def empty():
+    """A virtual host of this test's own, where no service consumes."""
+    host = VirtualHost()
+    yield host
+    host.delete()
+
+
+def test_an_unroutable_event_stays_in_the_outbox_until_the_bus_exists(store, empty):
     # The exchange exists but no queue yet: without mandatory, RabbitMQ would confirm
     # the event and drop it.
-    empty = VirtualHost()
-    try:
-        with Connection(empty.uri) as connection:
-            topology.events_exchange()(connection.default_channel).declare()
-        relay = Relay(EventPublisher(empty.uri))
-        store.change("T-1", counting)
-        with pytest.raises(UndeliverableMessage):
-            relay.relay(store, "T-1")
-        assert store.backlog() == 1
+    with Connection(empty.uri) as connection:
+        topology.events_exchange()(connection.default_channel).declare()
+    relay = Relay(EventPublisher(empty.uri))
+    store.change("T-1", counting)
+    with pytest.raises(UndeliverableMessage):
+        relay.relay(store, "T-1")
+    assert store.backlog() == 1
 
-        topology.declare(empty.uri)
-        later = datetime.now(UTC) + timedelta(minutes=5)
-        assert relay.sweep([store], later) == 1
-        assert store.backlog() == 0
-        assert empty.messages("aduan.sla.complaint.closed") == 1
-        assert empty.messages("aduan.reporting.complaint.closed") == 1
-    finally:
-        empty.delete()
+    topology.declare(empty.uri)
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    assert relay.sweep([store], later) == 1
+    assert store.backlog() == 0
+    assert empty.messages("aduan.sla.complaint.closed") == 1
+    assert empty.messages("aduan.reporting.complaint.closed") == 1
 
 
-def test_published_events_are_persistent_json_with_their_id(store, vhost):
-    topology.declare(vhost.uri)
-    relay = Relay(EventPublisher(vhost.uri))
+def test_published_events_are_persistent_json_with_their_id(store, empty):
+    topology.declare(empty.uri)
+    relay = Relay(EventPublisher(empty.uri))
     change = store.change("T-9", counting)
     relay.relay(store, "T-9")
-    connection = pika.BlockingConnection(pika.URLParameters(vhost.uri))
+    connection = pika.BlockingConnection(pika.URLParameters(empty.uri))
     try:
         method, properties, body = connection.channel().basic_get(
             "aduan.reporting.complaint.closed", auto_ack=True
