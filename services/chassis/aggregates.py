@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from pymongo import ReturnDocument
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
@@ -39,6 +38,20 @@ class Change:
 Decide = Callable[[dict | None], Change | None]
 
 
+@dataclass
+class Unpublished:
+    """Events saved in one aggregate's outbox, as of the aggregate's version."""
+
+    store: "Aggregates"
+    key: str
+    events: list[Envelope]
+    version: int
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def public_state(doc: dict) -> dict:
     return {k: v for k, v in doc.items() if k not in INTERNAL_FIELDS}
 
@@ -48,10 +61,10 @@ class Aggregates:
     # before it takes them over, so that the two rarely publish the same event.
     fresh_lease = timedelta(seconds=5)
 
-    def __init__(self, collection: Collection, touched: list | None = None) -> None:
+    def __init__(self, collection: Collection, to_relay: list | None = None) -> None:
         self.collection = collection
         # Keys whose new events the current worker should relay when it finishes.
-        self.touched = touched if touched is not None else []
+        self.to_relay = to_relay if to_relay is not None else []
 
     def ensure_indexes(self) -> None:
         self.collection.create_index(PENDING, sparse=True)
@@ -59,11 +72,12 @@ class Aggregates:
     def get(self, key: str) -> dict | None:
         return self.collection.find_one({"_id": key})
 
-    def create(self, key: str, change: Change) -> None:
+    def create(self, key: str, change: Change, applying: str | None = None) -> None:
         """Inserts a new aggregate; DuplicateKeyError when any unique key is taken."""
-        self.collection.insert_one(self._new_document(key, change, []))
+        applied = [applying] if applying else []
+        self.collection.insert_one(self._new_document(key, change, applied))
         if change.events:
-            self.touched.append((self, key))
+            self.to_relay.append(Unpublished(self, key, change.events, 1))
 
     def change(
         self, key: str, decide: Decide, applying: str | None = None, attempts: int = 10
@@ -85,7 +99,9 @@ class Aggregates:
             except ConcurrentUpdate:
                 continue
             if decided.events:
-                self.touched.append((self, key))
+                outbox = [*(doc or {}).get(OUTBOX, ()), *decided.events]
+                version = doc[VERSION] + 1 if doc else 1
+                self.to_relay.append(Unpublished(self, key, outbox, version))
             return decided
         raise ConcurrentUpdate(f"{key}: too many concurrent updates")
 
@@ -121,23 +137,36 @@ class Aggregates:
     def _fresh_lease(self) -> datetime:
         return datetime.now(UTC) + self.fresh_lease
 
-    def pending(self, key: str) -> list[Envelope]:
-        doc = self.collection.find_one({"_id": key}, {OUTBOX: 1})
-        return list(doc.get(OUTBOX, ())) if doc else []
+    def unpublished(self, now: datetime, lease: timedelta, limit: int) -> list["Unpublished"]:
+        """Claims documents with events to publish, so that other relays leave them alone.
 
-    def claim_pending(self, now: datetime, lease: timedelta) -> tuple[str, list[Envelope]] | None:
-        """Take one document with unpublished events, so that other relays leave it alone."""
-        doc = self.collection.find_one_and_update(
-            {PENDING: True, "$or": [{LEASE: None}, {LEASE: {"$lt": now}}]},
-            {"$set": {LEASE: now + lease}},
-            projection={OUTBOX: 1},
-            return_document=ReturnDocument.AFTER,
+        A claim is a compare-and-set on the lease by _id: SecantusDB answers
+        findAndModify and $or filters with a collection scan, and this runs every second.
+        """
+        claimed = []
+        candidates = self.collection.find({PENDING: True}, {OUTBOX: 1, LEASE: 1, VERSION: 1}).limit(
+            limit
         )
-        if doc is None:
-            return None
-        return doc["_id"], list(doc.get(OUTBOX, ()))
+        for doc in candidates:
+            held_until = doc.get(LEASE)
+            if held_until is not None and _utc(held_until) > now:
+                continue
+            result = self.collection.update_one(
+                {"_id": doc["_id"], LEASE: held_until}, {"$set": {LEASE: now + lease}}
+            )
+            if result.modified_count:
+                claimed.append(Unpublished(self, doc["_id"], doc.get(OUTBOX, []), doc[VERSION]))
+        return claimed
 
-    def mark_published(self, key: str, event_ids: list[str]) -> None:
+    def mark_published(self, key: str, event_ids: list[str], version: int) -> None:
+        # Only change() adds events, and it bumps the version: at the same version the
+        # outbox holds nothing but what was just published.
+        cleared = self.collection.update_one(
+            {"_id": key, VERSION: version},
+            {"$set": {OUTBOX: []}, "$unset": {PENDING: "", LEASE: ""}},
+        )
+        if cleared.matched_count:
+            return
         self.collection.update_one(
             {"_id": key},
             {"$pull": {OUTBOX: {"event_id": {"$in": event_ids}}}, "$unset": {LEASE: ""}},

@@ -11,6 +11,7 @@
 | ADUAN_RETRY_DELAY_MS | 2000 | wait before a failed event is tried again |
 | ADUAN_MAX_ATTEMPTS | 8 | tries before a failing event is parked in its .dead queue |
 | ADUAN_MAX_WORKERS | 10 | concurrent workers per service process |
+| ADUAN_MONGO_SLOW_MS | 0 | log MongoDB commands slower than this; 0 turns it off |
 """
 
 import os
@@ -37,6 +38,7 @@ class Settings:
     retry_delay_ms: int
     max_attempts: int
     max_workers: int
+    mongo_slow_ms: int
 
     @classmethod
     def from_env(cls, service: str, env: dict[str, str] | None = None) -> "Settings":
@@ -59,4 +61,5 @@ class Settings:
             retry_delay_ms=int(env.get("ADUAN_RETRY_DELAY_MS", "2000")),
             max_attempts=int(env.get("ADUAN_MAX_ATTEMPTS", "8")),
             max_workers=int(env.get("ADUAN_MAX_WORKERS", "10")),
+            mongo_slow_ms=int(env.get("ADUAN_MONGO_SLOW_MS", "0")),
         )

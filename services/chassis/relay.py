@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from services.chassis.aggregates import Aggregates
+from services.chassis.aggregates import Aggregates, Unpublished
 from services.contracts.events import Envelope
 
 log = logging.getLogger(__name__)
@@ -21,27 +21,18 @@ class Relay:
         self.publish = publish
         self.lease = lease
 
-    def relay(self, store: Aggregates, key: str) -> int:
-        return self._publish_all(store, key, store.pending(key))
+    def relay(self, unpublished: Unpublished) -> int:
+        """Publishes one aggregate's events in order; stops at the first failure."""
+        for event in unpublished.events:
+            self.publish(event)
+        event_ids = [event["event_id"] for event in unpublished.events]
+        unpublished.store.mark_published(unpublished.key, event_ids, unpublished.version)
+        return len(event_ids)
 
-    def sweep(self, stores: Iterable[Aggregates], now: datetime, limit: int = 500) -> int:
-        """Relays documents with pending events, a bounded number per call."""
+    def sweep(self, stores: Iterable[Aggregates], now: datetime, limit: int = 100) -> int:
+        """Relays what earlier workers left behind (a crash, a broker outage)."""
         sent = 0
         for store in stores:
-            for _ in range(limit):
-                claimed = store.claim_pending(now, self.lease)
-                if claimed is None:
-                    break
-                sent += self._publish_all(store, *claimed)
+            for unpublished in store.unpublished(now, self.lease, limit):
+                sent += self.relay(unpublished)
         return sent
-
-    def _publish_all(self, store: Aggregates, key: str, events: list[Envelope]) -> int:
-        published = []
-        try:
-            for event in events:
-                self.publish(event)
-                published.append(event["event_id"])
-        finally:
-            if published:
-                store.mark_published(key, published)
-        return len(published)

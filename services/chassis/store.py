@@ -6,11 +6,12 @@ behind. Subclasses name their aggregate collections and expose domain verbs.
 """
 
 import logging
+import time
 from datetime import UTC, datetime
 
 import eventlet
 from nameko.extensions import DependencyProvider
-from pymongo import MongoClient
+from pymongo import MongoClient, monitoring
 from pymongo.database import Database
 
 from services.chassis import metrics, topology
@@ -21,10 +22,43 @@ from services.chassis.relay import Relay
 
 log = logging.getLogger(__name__)
 
+# Counting the backlog costs a query; the gauge does not need it every sweep.
+BACKLOG_EVERY_SECONDS = 10.0
+
+
+class SlowCommandLog(monitoring.CommandListener):
+    """Logs MongoDB commands slower than a threshold (ADUAN_MONGO_SLOW_MS)."""
+
+    def __init__(self, threshold_ms: int) -> None:
+        self.threshold_us = threshold_ms * 1000
+        self.commands: dict[int, str] = {}
+
+    def started(self, event) -> None:
+        if event.command_name in (
+            "find",
+            "insert",
+            "update",
+            "delete",
+            "findAndModify",
+            "aggregate",
+            "count",
+        ):
+            self.commands[event.request_id] = repr(event.command)[:300]
+
+    def succeeded(self, event) -> None:
+        command = self.commands.pop(event.request_id, None)
+        if command and event.duration_micros > self.threshold_us:
+            log.warning("slow MongoDB command (%d ms): %s", event.duration_micros // 1000, command)
+
+    def failed(self, event) -> None:
+        self.commands.pop(event.request_id, None)
+
 
 def connect(settings: Settings) -> MongoClient:
+    listeners = [SlowCommandLog(settings.mongo_slow_ms)] if settings.mongo_slow_ms else []
     return MongoClient(
         settings.mongo_uri,
+        event_listeners=listeners,
         connect=False,
         tz_aware=True,
         serverSelectionTimeoutMS=5000,
@@ -41,7 +75,7 @@ class MongoStore(DependencyProvider):
         self.client = connect(self.settings)
         self.db: Database = self.client[self.settings.database]
         self.relay = Relay(EventPublisher(self.settings.amqp_uri))
-        self.touched: dict = {}
+        self.to_relay: dict = {}
         self.running = True
 
     def start(self) -> None:
@@ -73,35 +107,38 @@ class MongoStore(DependencyProvider):
     def ensure_indexes(self) -> None:
         """Subclasses create the indexes their queries need."""
 
-    def aggregates(self, touched: list | None = None) -> list[Aggregates]:
-        return [Aggregates(self.db[name], touched) for name in self.aggregate_collections]
+    def aggregates(self, to_relay: list | None = None) -> list[Aggregates]:
+        return [Aggregates(self.db[name], to_relay) for name in self.aggregate_collections]
 
     def get_dependency(self, worker_ctx):
-        touched: list = []
-        self.touched[worker_ctx] = touched
-        return self.domain(touched)
+        to_relay: list = []
+        self.to_relay[worker_ctx] = to_relay
+        return self.domain(to_relay)
 
-    def domain(self, touched: list):
+    def domain(self, to_relay: list):
         """Subclasses return the object with the service's domain verbs."""
         raise TypeError(f"{type(self).__name__} must define domain()")
 
     def worker_teardown(self, worker_ctx) -> None:
-        for aggregates, key in self.touched.pop(worker_ctx, ()):
+        for unpublished in self.to_relay.pop(worker_ctx, ()):
             try:
-                sent = self.relay.relay(aggregates, key)
+                sent = self.relay.relay(unpublished)
                 metrics.EVENTS_RELAYED.labels(self.settings.service).inc(sent)
             except Exception as error:
                 # The sweep publishes it later; the state change itself is saved.
-                log.warning("relay of %s deferred to the sweep: %r", key, error)
+                log.warning("relay of %s deferred to the sweep: %r", unpublished.key, error)
 
     def _sweep_forever(self) -> None:
+        last_count = 0.0
         while self.running:
             eventlet.sleep(self.settings.relay_interval)
             try:
                 stores = self.aggregates()
                 sent = self.relay.sweep(stores, datetime.now(UTC))
                 metrics.EVENTS_RELAYED.labels(self.settings.service).inc(sent)
-                backlog = sum(store.backlog() for store in stores)
-                metrics.OUTBOX_BACKLOG.labels(self.settings.service).set(backlog)
+                if time.monotonic() - last_count >= BACKLOG_EVERY_SECONDS:
+                    backlog = sum(store.backlog() for store in stores)
+                    metrics.OUTBOX_BACKLOG.labels(self.settings.service).set(backlog)
+                    last_count = time.monotonic()
             except Exception as error:
                 log.warning("outbox sweep failed: %r", error)

@@ -53,6 +53,6 @@ class CaseDesk:
 class DispatchStore(MongoStore):
     aggregate_collections = ("cases",)
 
-    def domain(self, touched: list) -> CaseDesk:
-        (cases,) = self.aggregates(touched)
+    def domain(self, to_relay: list) -> CaseDesk:
+        (cases,) = self.aggregates(to_relay)
         return CaseDesk(cases)

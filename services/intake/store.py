@@ -21,18 +21,18 @@ class ComplaintBook:
         self.counters = counters
 
     def record(self, submission: core.Submission, idempotency_key: str, now: datetime) -> dict:
-        """Records a complaint once per idempotency key; a retry gets the first ticket."""
+        """Records a complaint once per idempotency key; a retry gets the first ticket.
+
+        The insert comes first and the unique key on idempotency_key answers retries,
+        so a new complaint costs no lookup (a retry costs a ticket number: a gap).
+        """
         fingerprint = submission.fingerprint()
-        existing = self._by_key(idempotency_key, fingerprint)
-        if existing:
-            return existing
         ticket = self._next_ticket(core.ticket_year(now))
         change = to_change(ticket, core.receive(submission, ticket, now), now)
         change.state |= {"idempotency_key": idempotency_key, "fingerprint": fingerprint}
         try:
             self.complaints.create(ticket, change)
         except DuplicateKeyError:
-            # A concurrent retry with the same key won; its ticket is the answer.
             existing = self._by_key(idempotency_key, fingerprint)
             if existing:
                 return existing
@@ -91,6 +91,6 @@ class IntakeStore(MongoStore):
     def ensure_indexes(self) -> None:
         self.db.complaints.create_index("idempotency_key", unique=True)
 
-    def domain(self, touched: list) -> ComplaintBook:
-        (complaints,) = self.aggregates(touched)
+    def domain(self, to_relay: list) -> ComplaintBook:
+        (complaints,) = self.aggregates(to_relay)
         return ComplaintBook(complaints, self.db.counters)

@@ -59,6 +59,6 @@ class ReportingStore(MongoStore):
         self.db.views.create_index([("agency", 1), ("status", 1)])
         self.db.views.create_index("received_at")
 
-    def domain(self, touched: list) -> ReadModel:
-        (views,) = self.aggregates(touched)
+    def domain(self, to_relay: list) -> ReadModel:
+        (views,) = self.aggregates(to_relay)
         return ReadModel(views)

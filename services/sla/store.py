@@ -1,6 +1,9 @@
 """SLA's database: one clock per complaint, indexed by due time."""
 
+from contextlib import suppress
 from datetime import UTC, datetime
+
+from pymongo.errors import DuplicateKeyError
 
 from services.chassis.aggregates import Aggregates
 from services.chassis.domain import to_change
@@ -19,13 +22,10 @@ class Clocks:
     def start(self, event: Envelope, now: datetime) -> None:
         ticket = event["ticket"]
         received_at = datetime.fromisoformat(event["data"]["received_at"])
-
-        def decide(clock):
-            if clock is not None:
-                return None
-            return to_change(ticket, core.start_clock(received_at, self.calendar), now)
-
-        self.clocks.change(ticket, decide, applying=event["event_id"])
+        change = to_change(ticket, core.start_clock(received_at, self.calendar), now)
+        # A complaint is received once: an existing clock means this event was applied.
+        with suppress(DuplicateKeyError):
+            self.clocks.create(ticket, change, applying=event["event_id"])
 
     def rescope(self, event: Envelope, now: datetime) -> None:
         self._change(
@@ -58,6 +58,6 @@ class SlaStore(MongoStore):
     def ensure_indexes(self) -> None:
         self.db.clocks.create_index([("running", 1), ("due_at", 1)])
 
-    def domain(self, touched: list) -> Clocks:
-        (clocks,) = self.aggregates(touched)
+    def domain(self, to_relay: list) -> Clocks:
+        (clocks,) = self.aggregates(to_relay)
         return Clocks(clocks, self.calendar)

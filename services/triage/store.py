@@ -1,7 +1,10 @@
 """Triage's database: one review per complaint."""
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
+
+from pymongo.errors import DuplicateKeyError
 
 from services.chassis.aggregates import Aggregates
 from services.chassis.domain import to_change
@@ -17,13 +20,10 @@ class ReviewDesk:
 
     def open_review(self, event: Envelope, now: datetime) -> None:
         ticket = event["ticket"]
-
-        def decide(review):
-            if review is not None:
-                return None
-            return to_change(ticket, core.open_review(event["data"]), now)
-
-        self.reviews.change(ticket, decide, applying=event["event_id"])
+        change = to_change(ticket, core.open_review(event["data"]), now)
+        # A complaint is received once: an existing review means this event was applied.
+        with suppress(DuplicateKeyError):
+            self.reviews.create(ticket, change, applying=event["event_id"])
 
     def agency_returned(self, event: Envelope, now: datetime) -> None:
         ticket = event["ticket"]
@@ -48,6 +48,6 @@ class ReviewDesk:
 class TriageStore(MongoStore):
     aggregate_collections = ("reviews",)
 
-    def domain(self, touched: list) -> ReviewDesk:
-        (reviews,) = self.aggregates(touched)
+    def domain(self, to_relay: list) -> ReviewDesk:
+        (reviews,) = self.aggregates(to_relay)
         return ReviewDesk(reviews)

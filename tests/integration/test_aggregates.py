@@ -52,6 +52,8 @@ def test_an_event_is_applied_once_however_often_it_arrives(store):
         store.change("T-1", counting, applying="event-1")
     doc = store.get("T-1")
     assert doc["n"] == 1 and doc["_applied"] == ["event-1"] and len(doc["_outbox"]) == 1
+    [saved] = store.to_relay
+    assert saved.key == "T-1" and saved.version == 1 and saved.events == doc["_outbox"]
 
 
 def test_concurrent_changes_are_serialised_not_lost(store):
@@ -82,13 +84,26 @@ def test_create_reports_a_taken_unique_key(store):
 
 def test_a_claim_keeps_other_relays_away_until_the_lease_ends(store):
     store.change("T-1", counting)
+    lease = timedelta(seconds=30)
+    assert store.unpublished(datetime.now(UTC), lease, 10) == []  # the worker's own lease
     now = datetime.now(UTC) + store.fresh_lease + timedelta(seconds=1)
-    claimed = store.claim_pending(now, timedelta(seconds=30))
-    assert claimed is not None and claimed[0] == "T-1"
-    assert store.claim_pending(now, timedelta(seconds=30)) is None
-    assert store.claim_pending(now + timedelta(seconds=31), timedelta(seconds=30)) is not None
-    store.mark_published("T-1", [e["event_id"] for e in claimed[1]])
+    [claimed] = store.unpublished(now, lease, 10)
+    assert claimed.key == "T-1" and len(claimed.events) == 1 and claimed.version == 1
+    assert store.unpublished(now, lease, 10) == []
+    [again] = store.unpublished(now + timedelta(seconds=31), lease, 10)
+    store.mark_published("T-1", [e["event_id"] for e in again.events], again.version)
     assert store.backlog() == 0 and store.get("T-1")["_outbox"] == []
+
+
+def test_events_saved_after_a_claim_are_not_cleared_with_it(store):
+    store.change("T-1", counting)
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    [claimed] = store.unpublished(later, timedelta(seconds=30), 10)
+    store.change("T-1", counting)  # a second event while the first is being published
+    store.mark_published("T-1", [e["event_id"] for e in claimed.events], claimed.version)
+    doc = store.get("T-1")
+    assert len(doc["_outbox"]) == 1 and doc["_pending"] is True
+    assert doc["_outbox"][0]["event_id"] == store.to_relay[-1].events[-1]["event_id"]
 
 
 @pytest.fixture
@@ -107,7 +122,7 @@ def test_an_unroutable_event_stays_in_the_outbox_until_the_bus_exists(store, emp
     relay = Relay(EventPublisher(empty.uri))
     store.change("T-1", counting)
     with pytest.raises(UndeliverableMessage):
-        relay.relay(store, "T-1")
+        relay.relay(store.to_relay[-1])
     assert store.backlog() == 1
 
     topology.declare(empty.uri)
@@ -122,7 +137,7 @@ def test_published_events_are_persistent_json_with_their_id(store, empty):
     topology.declare(empty.uri)
     relay = Relay(EventPublisher(empty.uri))
     change = store.change("T-9", counting)
-    relay.relay(store, "T-9")
+    relay.relay(store.to_relay[-1])
     connection = pika.BlockingConnection(pika.URLParameters(empty.uri))
     try:
         method, properties, body = connection.channel().basic_get(
