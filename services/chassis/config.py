@@ -7,6 +7,7 @@
 | ADUAN_DB_PREFIX | aduan | each service owns the database PREFIX_SERVICE |
 | ADUAN_MONGO_WRITE_CONCERN | majority | "majority" or a number of nodes; journaled always |
 | ADUAN_METRICS_PORT_<SERVICE> | 9101..9105 | Prometheus port of that service; 0 turns it off |
+| ADUAN_METRICS_ADDR | 127.0.0.1 | address the metrics port listens on |
 | ADUAN_RELAY_INTERVAL | 1.0 | seconds between sweeps for events left in an outbox |
 | ADUAN_RETRY_DELAY_MS | 2000 | wait before a failed event is tried again |
 | ADUAN_MAX_ATTEMPTS | 8 | tries before a failing event is parked in its .dead queue |
@@ -34,6 +35,7 @@ class Settings:
     database: str
     write_concern: str | int
     metrics_port: int
+    metrics_addr: str
     relay_interval: float
     retry_delay_ms: int
     max_attempts: int
@@ -57,6 +59,7 @@ class Settings:
                     DEFAULT_METRICS_PORTS.get(service, 0),
                 )
             ),
+            metrics_addr=env.get("ADUAN_METRICS_ADDR", "127.0.0.1"),
             relay_interval=float(env.get("ADUAN_RELAY_INTERVAL", "1.0")),
             retry_delay_ms=int(env.get("ADUAN_RETRY_DELAY_MS", "2000")),
             max_attempts=int(env.get("ADUAN_MAX_ATTEMPTS", "8")),

@@ -45,7 +45,7 @@ class ServiceMetrics(DependencyProvider):
 
     def start(self) -> None:
         if self.settings.metrics_port:
-            start_http_server(self.settings.metrics_port, addr="127.0.0.1")
+            start_http_server(self.settings.metrics_port, addr=self.settings.metrics_addr)
 
     def worker_setup(self, worker_ctx) -> None:
         self.started[worker_ctx] = time.perf_counter()
