@@ -1,11 +1,72 @@
-"""Turns what a pure core decided into a saved Change with enveloped events."""
+"""The two ways a store changes an aggregate: a staff command, or an event it consumes.
 
+Both turn what a pure core decided into a saved Change with enveloped events.
+"""
+
+from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
 
-from services.chassis.aggregates import Change
+from pymongo.errors import DuplicateKeyError
+
+from services.chassis.aggregates import Aggregates, Change
 from services.chassis.envelope import Recorded, envelope
+from services.contracts.errors import CommandRejected, ErrorCode
+from services.contracts.events import Envelope
+
+Decided = tuple[dict, list[Recorded]]
 
 
-def to_change(ticket: str, decided: tuple[dict, list[Recorded]], now: datetime) -> Change:
+def to_change(ticket: str, decided: Decided, now: datetime) -> Change:
     state, recorded = decided
     return Change(state=state, events=[envelope(r, ticket, now) for r in recorded])
+
+
+def create_from_event(
+    aggregates: Aggregates, event: Envelope, decided: Decided, now: datetime
+) -> None:
+    """Creates the aggregate an event starts. One event starts each aggregate, so an
+    existing one means this event was applied already."""
+    ticket = event["ticket"]
+    with suppress(DuplicateKeyError):
+        aggregates.create(ticket, to_change(ticket, decided, now), applying=event["event_id"])
+
+
+def run_command(
+    aggregates: Aggregates,
+    ticket: str,
+    step: Callable[[dict], Decided],
+    now: datetime,
+    missing: str,
+) -> dict:
+    """Runs a staff command on an existing aggregate; `step` raises when it is refused."""
+
+    def decide(state: dict | None) -> Change:
+        if state is None:
+            raise CommandRejected(ErrorCode.NOT_FOUND, missing)
+        return to_change(ticket, step(state), now)
+
+    change = aggregates.change(ticket, decide)
+    return {"ticket": ticket, "status": change.state["status"]}
+
+
+def apply_event(
+    aggregates: Aggregates,
+    event: Envelope,
+    step: Callable[[dict], Decided | None],
+    now: datetime,
+) -> None:
+    """Applies a consumed event once to an existing aggregate.
+
+    An event that arrives before the one creating the aggregate raises, so the inbox
+    retries it after a delay.
+    """
+    ticket = event["ticket"]
+
+    def decide(state: dict | None) -> Change | None:
+        if state is None:
+            raise LookupError(f"{ticket}: {event['type']} arrived before its aggregate")
+        decided = step(state)
+        return None if decided is None else to_change(ticket, decided, now)
+
+    aggregates.change(ticket, decide, applying=event["event_id"])

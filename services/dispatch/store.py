@@ -4,9 +4,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from services.chassis.aggregates import Aggregates
-from services.chassis.domain import to_change
+from services.chassis.domain import Decided, apply_event, run_command, to_change
 from services.chassis.store import MongoStore
-from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import Envelope
 from services.dispatch import core
 
@@ -24,30 +23,17 @@ class CaseDesk:
         )
 
     def reporter_notified(self, event: Envelope, now: datetime) -> None:
-        ticket = event["ticket"]
+        if event["data"]["about"] != "resolved":
+            return  # only a resolution closes a case; a rejection never had one open
+        apply_event(
+            self.cases, event, lambda case: core.reporter_notified(case, event["data"], now), now
+        )
 
-        def decide(case):
-            if case is None:
-                if event["data"]["about"] != "resolved":
-                    return None  # a rejected complaint never reaches dispatch
-                raise LookupError(f"{ticket} has no case yet")
-            decided = core.reporter_notified(case, event["data"], now)
-            return None if decided is None else to_change(ticket, decided, now)
-
-        self.cases.change(ticket, decide, applying=event["event_id"])
-
-    def act(self, ticket: str, step: Callable[[dict], tuple[dict, list]], now) -> dict:
+    def act(self, ticket: str, step: Callable[[dict], Decided], now: datetime) -> dict:
         """Runs one staff step on the case; the step raises when it is not allowed."""
-
-        def apply(case):
-            if case is None:
-                raise CommandRejected(
-                    ErrorCode.NOT_FOUND, f"complaint {ticket} has not been classified yet"
-                )
-            return to_change(ticket, step(case), now)
-
-        change = self.cases.change(ticket, apply)
-        return {"ticket": ticket, "status": change.state["status"]}
+        return run_command(
+            self.cases, ticket, step, now, f"complaint {ticket} has not been classified yet"
+        )
 
 
 class DispatchStore(MongoStore):

@@ -1,5 +1,6 @@
 """Intake's database: complaints with their reporters, and the yearly ticket counters."""
 
+from contextlib import suppress
 from datetime import datetime
 
 from pymongo import ReturnDocument
@@ -67,13 +68,20 @@ class ComplaintBook:
         return receipt(doc)
 
     def _next_ticket(self, year: int) -> str:
-        counter = self.counters.find_one_and_update(
-            {"_id": f"ticket-{year}"},
-            {"$inc": {"sequence": 1}},
-            upsert=True,
-            return_document=ReturnDocument.AFTER,
-        )
-        return core.ticket_number(year, counter["sequence"])
+        counter_id = f"ticket-{year}"
+        for _ in range(5):
+            counter = self.counters.find_one_and_update(
+                {"_id": counter_id},
+                {"$inc": {"sequence": 1}},
+                return_document=ReturnDocument.AFTER,
+            )
+            if counter is not None:
+                return core.ticket_number(year, counter["sequence"])
+            # A year's first ticket: create its counter. No upsert above, because racing
+            # upserts may each count and leave gaps in the numbering.
+            with suppress(DuplicateKeyError):
+                self.counters.insert_one({"_id": counter_id, "sequence": 0})
+        raise RuntimeError(f"could not take a ticket number for {year}")
 
 
 def receipt(doc: dict) -> dict:

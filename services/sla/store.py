@@ -1,12 +1,9 @@
 """SLA's database: one clock per complaint, indexed by due time."""
 
-from contextlib import suppress
 from datetime import UTC, datetime
 
-from pymongo.errors import DuplicateKeyError
-
 from services.chassis.aggregates import Aggregates
-from services.chassis.domain import to_change
+from services.chassis.domain import apply_event, create_from_event
 from services.chassis.store import MongoStore
 from services.contracts.events import Envelope
 from services.sla import core
@@ -20,31 +17,17 @@ class Clocks:
         self.calendar = calendar
 
     def start(self, event: Envelope, now: datetime) -> None:
-        ticket = event["ticket"]
         received_at = datetime.fromisoformat(event["data"]["received_at"])
-        change = to_change(ticket, core.start_clock(received_at, self.calendar), now)
-        # A complaint is received once: an existing clock means this event was applied.
-        with suppress(DuplicateKeyError):
-            self.clocks.create(ticket, change, applying=event["event_id"])
+        create_from_event(self.clocks, event, core.start_clock(received_at, self.calendar), now)
 
     def rescope(self, event: Envelope, now: datetime) -> None:
-        self._change(
-            event, lambda clock: core.rescope(clock, event["data"]["scope"], self.calendar), now
+        scope = event["data"]["scope"]
+        apply_event(
+            self.clocks, event, lambda clock: core.rescope(clock, scope, self.calendar), now
         )
 
     def stop(self, event: Envelope, now: datetime) -> None:
-        self._change(event, lambda clock: core.stop_clock(clock, now), now)
-
-    def _change(self, event: Envelope, step, now: datetime) -> None:
-        ticket = event["ticket"]
-
-        def decide(clock):
-            if clock is None:
-                raise LookupError(f"{ticket} has no clock yet")
-            decided = step(clock)
-            return None if decided is None else to_change(ticket, decided, now)
-
-        self.clocks.change(ticket, decide, applying=event["event_id"])
+        apply_event(self.clocks, event, lambda clock: core.stop_clock(clock, now), now)
 
 
 class SlaStore(MongoStore):

@@ -13,16 +13,7 @@ PERSONAL = ("Siti Rahayu", "081234567890", "0812-3456-7890", "siti@contoh.id")
 def forwarded_to_dpu(stack):
     api = Api(stack.url)
     ticket = api.submit().json()["ticket"]
-    api.wait_status(ticket, "awaiting_review")
-    api.act(
-        "officer1",
-        ticket,
-        "classify",
-        {"category": "infrastruktur_fasum", "scope": "single_agency", "agencies": ["dpu"]},
-    )
-    api.wait_status(ticket, "classified")
-    api.act("admin1", ticket, "forward", {})
-    api.wait_status(ticket, "forwarded")
+    api.classify_and_forward(ticket, "infrastruktur_fasum", ["dpu"])
     return ticket
 
 

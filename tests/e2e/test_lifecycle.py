@@ -88,16 +88,7 @@ def test_a_complaint_goes_from_submission_to_closed(stack):
 def test_an_agency_can_return_a_complaint_to_the_officers(stack):
     api = Api(stack.url)
     ticket = api.submit().json()["ticket"]
-    api.wait_status(ticket, "awaiting_review")
-    api.act(
-        "officer1",
-        ticket,
-        "classify",
-        {"category": "lingkungan_perumahan", "scope": "single_agency", "agencies": ["dlh"]},
-    )
-    api.wait_status(ticket, "classified")
-    api.act("admin1", ticket, "forward", {})
-    api.wait_status(ticket, "forwarded")
+    api.classify_and_forward(ticket, "lingkungan_perumahan", ["dlh"])
 
     response = api.act("dlh-admin", ticket, "return", {"reason": "Jalan adalah wewenang DPU."})
     assert response.status_code == 200, response.text

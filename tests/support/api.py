@@ -63,5 +63,16 @@ class Api:
             time.sleep(0.1)
         raise AssertionError(f"{ticket} never matched; last view: {view}")
 
+    def classify_and_forward(
+        self, ticket: str, category: str, agencies: list[str], scope: str = "single_agency"
+    ) -> dict:
+        """Steps 2 and 3 of the flow, by the officer and the admin."""
+        self.wait_status(ticket, "awaiting_review")
+        body = {"category": category, "scope": scope, "agencies": agencies}
+        assert self.act("officer1", ticket, "classify", body).status_code == 200
+        self.wait_status(ticket, "classified")
+        assert self.act("admin1", ticket, "forward", {}).status_code == 200
+        return self.wait_status(ticket, "forwarded")
+
     def wait_status(self, ticket: str, status: str, timeout: float = 20) -> dict:
         return self.wait_for(ticket, lambda view: view["status"] == status, timeout)

@@ -35,6 +35,8 @@ def wait_for(check, timeout: float, what: str, interval: float = 0.1):
             result = check()
             if result:
                 return result
+        except AssertionError:
+            raise
         except Exception as error:  # still starting
             last = error
         time.sleep(interval)
@@ -86,16 +88,15 @@ class VirtualHost:
         self.uri = f"amqp://guest:guest@127.0.0.1:5672/{self.name}"
 
     def consumers(self, queue: str) -> int:
-        connection = pika.BlockingConnection(pika.URLParameters(self.uri))
-        try:
-            return connection.channel().queue_declare(queue, passive=True).method.consumer_count
-        finally:
-            connection.close()
+        return self._declare_passive(queue).consumer_count
 
     def messages(self, queue: str) -> int:
+        return self._declare_passive(queue).message_count
+
+    def _declare_passive(self, queue: str):
         connection = pika.BlockingConnection(pika.URLParameters(self.uri))
         try:
-            return connection.channel().queue_declare(queue, passive=True).method.message_count
+            return connection.channel().queue_declare(queue, passive=True).method
         finally:
             connection.close()
 
