@@ -12,7 +12,7 @@ from gateway.config import GatewaySettings
 from gateway.errors import HANDLERS
 from gateway.identity import Identity
 from gateway.metrics import RequestMetrics
-from gateway.routes import auth, complaints, ops, reports, staff
+from gateway.routes import auth, complaints, ops, reports, sla, staff
 from gateway.rpc import RpcClient
 
 log = logging.getLogger(__name__)
@@ -30,9 +30,16 @@ ROUTES = [
     Route(TICKET + "/classify", staff.classify, methods=["POST"]),
     Route(TICKET + "/reject", staff.reject, methods=["POST"]),
     Route(TICKET + "/forward", staff.forward, methods=["POST"]),
+    Route(TICKET + "/pause", sla.pause, methods=["POST"]),
+    Route(TICKET + "/resume", sla.resume, methods=["POST"]),
+    Route(TICKET + "/sla", sla.history),
     Route(TICKET + "/{action:str}", staff.agency_step, methods=["POST"]),
     Route("/api/v1/worklist", staff.worklist),
     Route("/api/v1/reports/monthly", reports.monthly),
+    Route("/api/v1/calendar/{year:int}", sla.calendar),
+    Route("/api/v1/calendar/days", sla.change_day, methods=["POST"]),
+    Route("/api/v1/sla/policies", sla.policies),
+    Route("/api/v1/sla/policies", sla.add_policy, methods=["POST"]),
 ]
 
 

@@ -8,7 +8,7 @@ from starlette.responses import JSONResponse
 
 from gateway.auth import caller
 from gateway.body import json_body
-from gateway.errors import ApiError
+from gateway.errors import ApiError, BackendUnavailable
 from gateway.identity import Role
 from services.contracts.reference import TICKET_PATTERN, Channel
 
@@ -50,7 +50,22 @@ async def track(request: Request) -> JSONResponse:
         view = await rpc.call("intake", "receipt", ticket=ticket)
     if view is None:
         raise ApiError("not_found", f"there is no complaint {ticket}")
-    return JSONResponse(view)
+    return JSONResponse(await with_clock(rpc, ticket, view))
+
+
+async def with_clock(rpc, ticket: str, view: dict) -> dict:
+    """Adds the clock's live state (remaining working days); tracking still answers
+    when the sla service does not."""
+    try:
+        clock = await rpc.call("sla", "summary", ticket=ticket)
+    except BackendUnavailable:
+        return view
+    if clock and view.get("deadline"):
+        view["deadline"] |= {
+            "remaining_working_days": clock["remaining_working_days"],
+            "state": clock["state"],
+        }
+    return view
 
 
 def ticket_from(request: Request) -> str:

@@ -12,6 +12,7 @@
 | ADUAN_RETRY_DELAY_MS | 2000 | wait before a failed event is tried again |
 | ADUAN_MAX_ATTEMPTS | 8 | tries before a failing event is parked in its .dead queue |
 | ADUAN_MAX_WORKERS | 10 | concurrent workers per service process |
+| ADUAN_TIMER_INTERVAL | 5.0 | seconds between sweeps for due SLA timers |
 | ADUAN_MONGO_SLOW_MS | 0 | log MongoDB commands slower than this; 0 turns it off |
 """
 
@@ -41,6 +42,7 @@ class Settings:
     max_attempts: int
     max_workers: int
     mongo_slow_ms: int
+    timer_interval: float
 
     @classmethod
     def from_env(cls, service: str, env: dict[str, str] | None = None) -> "Settings":
@@ -65,4 +67,5 @@ class Settings:
             max_attempts=int(env.get("ADUAN_MAX_ATTEMPTS", "8")),
             max_workers=int(env.get("ADUAN_MAX_WORKERS", "10")),
             mongo_slow_ms=int(env.get("ADUAN_MONGO_SLOW_MS", "0")),
+            timer_interval=float(env.get("ADUAN_TIMER_INTERVAL", "5.0")),
         )

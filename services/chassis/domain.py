@@ -38,7 +38,7 @@ def run_command(
     step: Callable[[dict], Decided],
     now: datetime,
     missing: str,
-) -> dict:
+) -> Change:
     """Runs a staff command on an existing aggregate; `step` raises when it is refused."""
 
     def decide(state: dict | None) -> Change:
@@ -46,8 +46,7 @@ def run_command(
             raise CommandRejected(ErrorCode.NOT_FOUND, missing)
         return to_change(ticket, step(state), now)
 
-    change = aggregates.change(ticket, decide)
-    return {"ticket": ticket, "status": change.state["status"]}
+    return aggregates.change(ticket, decide)
 
 
 def apply_event(

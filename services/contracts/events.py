@@ -29,6 +29,11 @@ class EventType(StrEnum):
     REPORTER_NOTIFIED = "reporter.notified"
     COMPLAINT_CLOSED = "complaint.closed"
     DEADLINE_SET = "sla.deadline_set"
+    SLA_WARNING = "sla.warning"
+    SLA_STAGE_OVERDUE = "sla.stage_overdue"
+    SLA_BREACHED = "sla.breached"
+    SLA_PAUSED = "sla.paused"
+    SLA_RESUMED = "sla.resumed"
 
 
 class Envelope(TypedDict):
@@ -116,6 +121,29 @@ class DeadlineSet(TypedDict):
     starts_on: str
     due_at: str
     policy: str
+    policy_version: int
+    paused_working_days: int
+    reason: str
+
+
+class SlaTimerFired(TypedDict):
+    """sla.warning, sla.stage_overdue and sla.breached: each fires once per cycle."""
+
+    kind: str
+    label: str
+    at: str
+    due_at: str
+    agency: str | None
+    stage: str | None
+    recipients: list[str]
+
+
+class SlaPaused(TypedDict):
+    since: str
+
+
+class SlaResumed(TypedDict):
+    paused_working_days: int
 
 
 # Who consumes what. Every service declares all of these queues at start-up, so an
@@ -127,6 +155,9 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
     "sla": (
         EventType.COMPLAINT_RECEIVED,
         EventType.COMPLAINT_CLASSIFIED,
+        EventType.COMPLAINT_FORWARDED,
+        EventType.COMPLAINT_ACCEPTED,
+        EventType.COMPLAINT_RETURNED,
         EventType.COMPLAINT_REJECTED,
         EventType.COMPLAINT_CLOSED,
     ),

@@ -31,9 +31,10 @@ class CaseDesk:
 
     def act(self, ticket: str, step: Callable[[dict], Decided], now: datetime) -> dict:
         """Runs one staff step on the case; the step raises when it is not allowed."""
-        return run_command(
+        change = run_command(
             self.cases, ticket, step, now, f"complaint {ticket} has not been classified yet"
         )
+        return {"ticket": ticket, "status": change.state["status"]}
 
 
 class DispatchStore(MongoStore):

@@ -65,6 +65,8 @@ def fold(ticket: str, events: list[dict]) -> dict:
         "agency": None,
         "deadline": None,
         "timeline": [],
+        "sla": {"warned": False, "breached": False, "paused": False, "stage_overdue": []},
+        "sla_state": "on_track",
     }
     for event in events:
         _apply(view, event)
@@ -101,6 +103,10 @@ def _apply(view: dict, event: dict) -> None:
         note = f"Tindak lanjut: {data['follow_up']}"
     elif kind == EventType.REPORTER_NOTIFIED:
         note = "Hasil disampaikan kepada pelapor"
+    elif kind in SLA_FLAGS:
+        _flag(view["sla"], kind, data)
+        view["sla_state"] = sla_state(view["sla"])
+        return
     elif kind == EventType.DEADLINE_SET:
         view["deadline"] = {
             "due_at": datetime.fromisoformat(data["due_at"]),
@@ -113,6 +119,34 @@ def _apply(view: dict, event: dict) -> None:
     if status is not None:
         view["status"] = str(status)
     view["timeline"].append({"event": str(kind), "status": view["status"], "at": at, "note": note})
+
+
+SLA_FLAGS = (
+    EventType.SLA_WARNING,
+    EventType.SLA_BREACHED,
+    EventType.SLA_STAGE_OVERDUE,
+    EventType.SLA_PAUSED,
+    EventType.SLA_RESUMED,
+)
+
+
+def _flag(sla: dict, kind: EventType, data: dict) -> None:
+    if kind == EventType.SLA_WARNING:
+        sla["warned"] = True
+    elif kind == EventType.SLA_BREACHED:
+        sla["breached"] = True
+    elif kind == EventType.SLA_STAGE_OVERDUE:
+        sla["stage_overdue"] = [*sla["stage_overdue"], data["label"]]
+    else:
+        sla["paused"] = kind == EventType.SLA_PAUSED
+
+
+def sla_state(sla: dict) -> str:
+    if sla["paused"]:
+        return "paused"
+    if sla["breached"]:
+        return "overdue"
+    return "due_soon" if sla["warned"] or sla["stage_overdue"] else "on_track"
 
 
 def public_view(view: dict) -> dict:
@@ -133,6 +167,7 @@ def public_view(view: dict) -> dict:
         "description": None if view.get("confidential") else view.get("description"),
         "kecamatan": (view.get("location") or {}).get("kecamatan"),
         "deadline": _public_deadline(deadline),
+        "sla_state": view.get("sla_state", "on_track"),
         "timeline": [
             {
                 "status": e["status"],
@@ -171,6 +206,7 @@ def worklist_item(view: dict) -> dict:
         "agency": view.get("agency"),
         "received_at": _iso(view.get("received_at")),
         "due_at": _iso(deadline["due_at"]) if deadline else None,
+        "sla_state": view.get("sla_state", "on_track"),
     }
 
 

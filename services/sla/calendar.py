@@ -9,12 +9,31 @@ SATURDAY, SUNDAY = 5, 6
 
 
 class WorkingDays:
-    def __init__(self, holidays: Iterable[date], weekend: Iterable[int] = (SATURDAY, SUNDAY)):
-        self.holidays = frozenset(holidays)
+    """Days off are weekends and `holidays`; `working` days override both (a decree may
+    move a cuti bersama day, or make a Saturday a working day)."""
+
+    def __init__(
+        self,
+        holidays: Iterable[date],
+        weekend: Iterable[int] = (SATURDAY, SUNDAY),
+        working: Iterable[date] = (),
+    ) -> None:
+        self.working = frozenset(working)
+        self.holidays = frozenset(holidays) - self.working
         self.weekend = frozenset(weekend)
 
     def is_working_day(self, day: date) -> bool:
+        if day in self.working:
+            return True
         return day.weekday() not in self.weekend and day not in self.holidays
+
+    def between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end` (0 when end <= start)."""
+        count, day = 0, start
+        while day < end:
+            day += timedelta(days=1)
+            count += self.is_working_day(day)
+        return count
 
     def add(self, start: date, days: int) -> date:
         """The `days`-th working day after `start` (`start` itself never counts)."""

@@ -1,55 +1,245 @@
-"""SLA's pure core: which deadline a complaint has, by the policy and its scope."""
+"""SLA's pure core: a complaint's clock under a policy and a calendar.
+
+The overall deadline is the end (Asia/Jakarta) of the Nth working day after the day of
+receipt, N by scope, plus the working days the clock was paused. Timers (warnings,
+stage targets, the breach) are kept in the clock with their instants; each fires once
+per cycle, whenever the sweep first sees it due.
+"""
 
 from datetime import datetime
+from math import ceil
 
 from services.contracts.events import EventType
 from services.contracts.reference import Scope
-from services.sla.calendar import WorkingDays
+from services.sla.calendar import JAKARTA, WorkingDays
+from services.sla.policy import Policy
 
-# Perwal Semarang 5/2023: one agency, several city agencies, outside institutions.
-PERWAL_5_2023 = "perwal-semarang-5-2023"
-WORKING_DAYS_BY_SCOPE = {
-    Scope.SINGLE_AGENCY: 5,
-    Scope.CROSS_AGENCY: 10,
-    Scope.CROSS_INSTITUTION: 30,
-}
 # Until an officer has classified it, a complaint is held to the shortest deadline.
 PROVISIONAL_SCOPE = Scope.SINGLE_AGENCY
 
+# Who is told, by timer kind: recorded as notifications for the notifier to deliver.
+RECIPIENTS = {
+    "warning": ("handler",),
+    "stage_overdue": ("handler",),
+    "breach": ("handler", "supervisor", "agency_head"),
+}
 
-def start_clock(received_at: datetime, calendar: WorkingDays) -> tuple[dict, list]:
-    state = {"received_at": received_at, "running": True}
-    return _set_deadline(state, PROVISIONAL_SCOPE, calendar)
+
+def start_clock(received_at: datetime, policy: Policy, calendar: WorkingDays) -> tuple:
+    clock = {
+        "received_at": received_at,
+        "running": True,
+        "cycle": 1,
+        "paused_since": None,
+        "paused_days": 0,
+        "agency": None,
+        "stage": "review",
+        "stage_since": received_at,
+        "fired": [],
+        "history": [],
+        "policy": policy.key,
+    }
+    return _set_deadline(clock, PROVISIONAL_SCOPE, policy, calendar, "received", received_at)
 
 
-def rescope(clock: dict, scope: str, calendar: WorkingDays) -> tuple[dict, list] | None:
-    """A new scope recomputes the deadline from the same day of receipt."""
+def rescope(clock: dict, scope: str, policy: Policy, calendar: WorkingDays, now: datetime):
+    """Classification: the deadline follows the scope, counted from the same day of
+    receipt; the admin's forwarding target starts."""
+    clock = {**clock, "stage": "forward", "stage_since": now}
     if clock["scope"] == scope:
-        return None
-    return _set_deadline(clock, Scope(scope), calendar)
+        return _reschedule(clock, policy, calendar), []
+    return _set_deadline(clock, Scope(scope), policy, calendar, "classified", now)
 
 
-def stop_clock(clock: dict, now: datetime) -> tuple[dict, list] | None:
+def enter_stage(
+    clock: dict,
+    stage: str | None,
+    agency: str | None,
+    policy: Policy,
+    calendar: WorkingDays,
+    now: datetime,
+) -> tuple:
+    """Forwarded, accepted or returned: a new stage target (or none), same deadline."""
+    clock = {**clock, "stage": stage, "stage_since": now, "agency": agency}
+    return _reschedule(clock, policy, calendar), []
+
+
+def recompute(
+    clock: dict, policy: Policy, calendar: WorkingDays, reason: str, now: datetime
+) -> tuple | None:
+    """After a calendar change: a new deadline only if the change moved it."""
     if not clock["running"]:
         return None
-    return {"running": False, "stopped_at": now}, []
+    due_at = _due_at(clock, clock["working_days"], calendar)
+    if due_at == clock["due_at"]:
+        return None
+    return _set_deadline(clock, Scope(clock["scope"]), policy, calendar, reason, now)
 
 
-def _set_deadline(clock: dict, scope: Scope, calendar: WorkingDays) -> tuple[dict, list]:
-    days = WORKING_DAYS_BY_SCOPE[scope]
-    due_at = calendar.due_at(clock["received_at"], days)
-    state = {
+def pause(clock: dict, now: datetime) -> tuple:
+    if not clock["running"] or clock["paused_since"] is not None:
+        return None
+    state = {**clock, "paused_since": now, "timers": [], "next_at": None}
+    return state, [(EventType.SLA_PAUSED, {"since": now.isoformat()})]
+
+
+def resume(clock: dict, policy: Policy, calendar: WorkingDays, now: datetime) -> tuple | None:
+    """The paused working days extend the deadline and every timer not yet fired."""
+    if clock["paused_since"] is None:
+        return None
+    paused = calendar.between(_day(clock["paused_since"]), _day(now))
+    clock = {**clock, "paused_since": None, "paused_days": clock["paused_days"] + paused}
+    state, events = _set_deadline(
+        clock,
+        Scope(clock["scope"]),
+        policy,
+        calendar,
+        f"resumed after {paused} working days paused",
+        now,
+    )
+    return state, [(EventType.SLA_RESUMED, {"paused_working_days": paused}), *events]
+
+
+def stop_clock(clock: dict, now: datetime) -> tuple | None:
+    if not clock["running"]:
+        return None
+    return {**clock, "running": False, "stopped_at": now, "timers": [], "next_at": None}, []
+
+
+def fire_due(clock: dict, now: datetime) -> tuple | None:
+    """Every timer due at `now`, once: removed from the clock in the same change that
+    records its event."""
+    due = [t for t in clock.get("timers", []) if t["at"] <= now]
+    if not clock["running"] or not due:
+        return None
+    rest = [t for t in clock["timers"] if t["at"] > now]
+    fired = [*clock["fired"], *({"key": t["key"], "at": t["at"], "fired_at": now} for t in due)]
+    state = {**clock, "timers": rest, "fired": fired, "next_at": _next(rest)}
+    return state, [_event(clock, timer) for timer in due]
+
+
+def remaining_working_days(clock: dict, calendar: WorkingDays, now: datetime) -> int:
+    """Whole working days left after today; negative when the deadline has passed."""
+    today, due = _day(now), _day(clock["due_at"])
+    if due >= today:
+        return calendar.between(today, due)
+    return -calendar.between(due, today)
+
+
+def state(clock: dict, now: datetime) -> str:
+    if not clock["running"]:
+        return "stopped"
+    if clock["paused_since"] is not None:
+        return "paused"
+    if clock["due_at"] < now:
+        return "breached"
+    warned = {
+        f["key"].split(":")[1]
+        for f in clock["fired"]
+        if f["key"].startswith(f"{clock['cycle']}:warning")
+    }
+    return "due_soon" if warned else "on_track"
+
+
+# internals
+
+
+def _set_deadline(clock, scope: Scope, policy, calendar, reason: str, now: datetime) -> tuple:
+    days = policy.working_days[str(scope)]
+    due_at = _due_at(clock, days, calendar)
+    record = {
+        "at": now,
+        "reason": reason,
+        "scope": str(scope),
+        "working_days": days,
+        "paused_days": clock["paused_days"],
+        "due_at": due_at,
+        "policy": policy.key,
+    }
+    clock = {
         **clock,
         "scope": str(scope),
         "working_days": days,
         "due_at": due_at,
-        "policy": PERWAL_5_2023,
+        "policy": policy.key,
+        "history": [*clock["history"], record],
     }
     event = {
         "scope": str(scope),
         "working_days": days,
         "starts_on": clock["received_at"].isoformat(),
         "due_at": due_at.isoformat(),
-        "policy": PERWAL_5_2023,
+        "policy": policy.id,
+        "policy_version": policy.version,
+        "paused_working_days": clock["paused_days"],
+        "reason": reason,
     }
-    return state, [(EventType.DEADLINE_SET, event)]
+    return _reschedule(clock, policy, calendar), [(EventType.DEADLINE_SET, event)]
+
+
+def _due_at(clock: dict, days: int, calendar: WorkingDays) -> datetime:
+    return calendar.due_at(clock["received_at"], days + clock["paused_days"])
+
+
+def _reschedule(clock: dict, policy: Policy, calendar: WorkingDays) -> dict:
+    """The clock's timers, all but those already fired in this cycle."""
+    if not clock["running"] or clock["paused_since"] is not None:
+        return {**clock, "timers": [], "next_at": None}
+    fired = {f["key"] for f in clock["fired"]}
+    timers = [t for t in _timers(clock, policy, calendar) if t["key"] not in fired]
+    return {**clock, "timers": timers, "next_at": _next(timers)}
+
+
+def _timers(clock: dict, policy: Policy, calendar: WorkingDays) -> list[dict]:
+    days, paused, cycle = clock["working_days"], clock["paused_days"], clock["cycle"]
+    positions: dict[int, str] = {}
+    for fraction in policy.warn_fractions:
+        positions.setdefault(ceil(fraction * days), f"{round(fraction * 100)}%")
+    for before in policy.warn_days_before:
+        positions.setdefault(days - before, f"{before}d")
+    timers = [
+        {
+            "key": f"{cycle}:warning:{label}",
+            "kind": "warning",
+            "label": label,
+            "at": calendar.due_at(clock["received_at"], position + paused),
+        }
+        for position, label in sorted(positions.items())
+        if 1 <= position < days
+    ]
+    stage = clock.get("stage")
+    if stage in policy.stage_targets:
+        target = calendar.due_at(clock["stage_since"], policy.stage_targets[stage])
+        key = f"{cycle}:stage_overdue:{stage}:{clock['stage_since'].isoformat()}"
+        timers.append({"key": key, "kind": "stage_overdue", "label": stage, "at": target})
+    timers.append(
+        {"key": f"{cycle}:breach", "kind": "breach", "label": "due", "at": clock["due_at"]}
+    )
+    return sorted(timers, key=lambda t: t["at"])
+
+
+def _event(clock: dict, timer: dict) -> tuple:
+    kind = timer["kind"]
+    data = {
+        "kind": kind,
+        "label": timer["label"],
+        "at": timer["at"].isoformat(),
+        "due_at": clock["due_at"].isoformat(),
+        "agency": clock.get("agency"),
+        "stage": clock.get("stage"),
+        "recipients": list(RECIPIENTS[kind]),
+    }
+    event_type = {
+        "warning": EventType.SLA_WARNING,
+        "stage_overdue": EventType.SLA_STAGE_OVERDUE,
+        "breach": EventType.SLA_BREACHED,
+    }[kind]
+    return event_type, data
+
+
+def _next(timers: list[dict]) -> datetime | None:
+    return min((t["at"] for t in timers), default=None)
+
+
+def _day(moment: datetime):
+    return moment.astimezone(JAKARTA).date()

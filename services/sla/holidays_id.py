@@ -5,6 +5,6 @@ from datetime import date
 import holidays
 
 
-def indonesian_holidays(first_year: int, last_year: int) -> set[date]:
+def indonesian_holidays(first_year: int, last_year: int) -> dict[date, str]:
     years = range(first_year, last_year + 1)
-    return set(holidays.country_holidays("ID", years=years, categories=("public", "government")))
+    return dict(holidays.country_holidays("ID", years=years, categories=("public", "government")))

@@ -1,10 +1,17 @@
-"""sla's entrypoints: start, rescope and stop each complaint's clock."""
+"""sla's entrypoints: keep each complaint's clock from the lifecycle events; answer
+deadline questions; supervisors edit the calendar and add policies."""
 
 from datetime import UTC, datetime
 
+from nameko.rpc import rpc
+
+from services.chassis import fields
 from services.chassis.inbox import subscribe
 from services.chassis.metrics import ServiceMetrics
+from services.contracts.errors import CommandRejected
 from services.contracts.events import Envelope, EventType
+from services.sla import calendar_edits
+from services.sla.policy import parse_policy
 from services.sla.store import SlaStore
 
 
@@ -22,6 +29,18 @@ class SlaService:
     def on_classified(self, event: Envelope) -> None:
         self.clocks.rescope(event, datetime.now(UTC))
 
+    @subscribe(EventType.COMPLAINT_FORWARDED)
+    def on_forwarded(self, event: Envelope) -> None:
+        self.clocks.enter_stage(event, datetime.now(UTC))
+
+    @subscribe(EventType.COMPLAINT_ACCEPTED)
+    def on_accepted(self, event: Envelope) -> None:
+        self.clocks.enter_stage(event, datetime.now(UTC))
+
+    @subscribe(EventType.COMPLAINT_RETURNED)
+    def on_returned(self, event: Envelope) -> None:
+        self.clocks.enter_stage(event, datetime.now(UTC))
+
     @subscribe(EventType.COMPLAINT_REJECTED)
     def on_rejected(self, event: Envelope) -> None:
         self.clocks.stop(event, datetime.now(UTC))
@@ -29,3 +48,41 @@ class SlaService:
     @subscribe(EventType.COMPLAINT_CLOSED)
     def on_closed(self, event: Envelope) -> None:
         self.clocks.stop(event, datetime.now(UTC))
+
+    @rpc
+    def summary(self, ticket: str) -> dict | None:
+        return self.clocks.summary(ticket, datetime.now(UTC))
+
+    @rpc
+    def history(self, ticket: str) -> dict | None:
+        return self.clocks.history(ticket, datetime.now(UTC))
+
+    @rpc(expected_exceptions=CommandRejected)
+    def pause(self, ticket: str) -> dict:
+        return self.clocks.pause(ticket, datetime.now(UTC))
+
+    @rpc(expected_exceptions=CommandRejected)
+    def resume(self, ticket: str) -> dict:
+        return self.clocks.resume(ticket, datetime.now(UTC))
+
+    @rpc
+    def policies(self) -> list[dict]:
+        return [policy.to_document() for policy in self.clocks.policies()]
+
+    @rpc(expected_exceptions=CommandRejected)
+    def add_policy(self, body: dict, by: str) -> dict:
+        policy = parse_policy(body)
+        self.clocks.add_policy(policy)
+        return policy.to_document()
+
+    @rpc(expected_exceptions=CommandRejected)
+    def calendar(self, year: int) -> dict:
+        if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+            raise fields.invalid("year", "a year from 2000 to 2100")
+        return self.clocks.calendar_year(year)
+
+    @rpc(expected_exceptions=CommandRejected)
+    def change_day(self, body: dict, by: str) -> dict:
+        now = datetime.now(UTC)
+        change = calendar_edits.parse_change(body, now.date())
+        return self.clocks.change_day(change, by, now)

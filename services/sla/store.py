@@ -1,33 +1,231 @@
-"""SLA's database: one clock per complaint, indexed by due time."""
+"""SLA's database: clocks (indexed by their next timer), policies, calendar changes."""
 
-from datetime import UTC, datetime
+import logging
+import time
+from datetime import UTC, date, datetime
 
+import eventlet
+from pymongo import ASCENDING
+
+from services.chassis import metrics
 from services.chassis.aggregates import Aggregates
-from services.chassis.domain import apply_event, create_from_event
+from services.chassis.domain import apply_event, create_from_event, run_command, to_change
 from services.chassis.store import MongoStore
+from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import Envelope
-from services.sla import core
+from services.sla import calendar_edits, core
 from services.sla.calendar import WorkingDays
 from services.sla.holidays_id import indonesian_holidays
+from services.sla.policy import PERWAL_5_2023, Policy, policy_for
+
+log = logging.getLogger(__name__)
+
+CALENDAR_REFRESH_SECONDS = 5.0
+STAGE_AFTER = {
+    "complaint.forwarded": "agency_response",
+    "complaint.accepted": None,
+    "complaint.returned": "review",
+}
+
+
+class Calendar:
+    """The working-day calendar: package holidays plus the supervisors' changes."""
+
+    def __init__(self, db, first_year: int, last_year: int) -> None:
+        self.db = db
+        self.holidays = indonesian_holidays(first_year, last_year)
+        self.loaded_at = 0.0
+        self.current = WorkingDays(self.holidays)
+
+    def get(self) -> WorkingDays:
+        if time.monotonic() - self.loaded_at > CALENDAR_REFRESH_SECONDS:
+            self.reload()
+        return self.current
+
+    def reload(self) -> WorkingDays:
+        off, working = set(), set()
+        for change in self.db.calendar_days.find():
+            day = date.fromisoformat(change["_id"])
+            (working if change["working"] else off).add(day)
+        self.current = WorkingDays(set(self.holidays) | off, working=working)
+        self.loaded_at = time.monotonic()
+        return self.current
 
 
 class Clocks:
-    def __init__(self, clocks: Aggregates, calendar: WorkingDays) -> None:
+    def __init__(self, clocks: Aggregates, db, calendar: Calendar) -> None:
         self.clocks = clocks
+        self.db = db
         self.calendar = calendar
 
+    # policies
+    def policies(self) -> list[Policy]:
+        return [Policy.from_document(doc) for doc in self.db.policies.find({}, {"_id": 0})]
+
+    def policy(self, key: dict) -> Policy:
+        doc = self.db.policies.find_one({"id": key["id"], "version": key["version"]}, {"_id": 0})
+        return Policy.from_document(doc) if doc else PERWAL_5_2023
+
+    def add_policy(self, policy: Policy) -> None:
+        key = f"{policy.id}@{policy.version}"
+        if self.db.policies.find_one({"_id": key}):
+            raise CommandRejected(
+                ErrorCode.INVALID_FIELD, f"policy {key} exists; publish a new version", "version"
+            )
+        self.db.policies.insert_one({"_id": key, **policy.to_document()})
+
+    # events
     def start(self, event: Envelope, now: datetime) -> None:
         received_at = datetime.fromisoformat(event["data"]["received_at"])
-        create_from_event(self.clocks, event, core.start_clock(received_at, self.calendar), now)
+        policy = policy_for(None, self.policies())
+        decided = core.start_clock(received_at, policy, self.calendar.get())
+        create_from_event(self.clocks, event, decided, now)
 
     def rescope(self, event: Envelope, now: datetime) -> None:
-        scope = event["data"]["scope"]
+        data = event["data"]
+        policy = policy_for(data["category"], self.policies())
         apply_event(
-            self.clocks, event, lambda clock: core.rescope(clock, scope, self.calendar), now
+            self.clocks,
+            event,
+            lambda clock: core.rescope(clock, data["scope"], policy, self.calendar.get(), now),
+            now,
+        )
+
+    def enter_stage(self, event: Envelope, now: datetime) -> None:
+        stage = STAGE_AFTER[event["type"]]
+        agency = event["data"]["agency"] if event["type"] != "complaint.returned" else None
+        apply_event(
+            self.clocks,
+            event,
+            lambda clock: core.enter_stage(
+                clock, stage, agency, self.policy(clock["policy"]), self.calendar.get(), now
+            ),
+            now,
         )
 
     def stop(self, event: Envelope, now: datetime) -> None:
         apply_event(self.clocks, event, lambda clock: core.stop_clock(clock, now), now)
+
+    # commands
+    def pause(self, ticket: str, now: datetime) -> dict:
+        return self._command(
+            ticket, lambda clock: _must(core.pause(clock, now), "the clock is not running"), now
+        )
+
+    def resume(self, ticket: str, now: datetime) -> dict:
+        return self._command(
+            ticket,
+            lambda clock: _must(
+                core.resume(clock, self.policy(clock["policy"]), self.calendar.get(), now),
+                "the clock is not paused",
+            ),
+            now,
+        )
+
+    def _command(self, ticket: str, step, now: datetime) -> dict:
+        run_command(self.clocks, ticket, step, now, f"complaint {ticket} has no deadline")
+        return self.summary(ticket, now)
+
+    # calendar
+    def calendar_year(self, year: int) -> dict:
+        changes = list(self.db.calendar_days.find())
+        return calendar_edits.year_view(year, self.calendar.holidays, changes)
+
+    def change_day(self, change: calendar_edits.DayChange, by: str, now: datetime) -> dict:
+        """Saves the change with who, when and why, logs it, and moves the deadlines it
+        affects."""
+        record = {"working": change.working, "reason": change.reason, "by": by, "at": now}
+        self.db.calendar_days.update_one(
+            {"_id": change.day.isoformat()}, {"$set": record}, upsert=True
+        )
+        self.db.calendar_log.insert_one({"date": change.day.isoformat(), **record})
+        verb = "working day" if change.working else "day off"
+        moved = self.recompute_all(
+            f"calendar: {change.day} {verb} ({change.reason})", now, change.day
+        )
+        return {
+            "date": change.day.isoformat(),
+            "working": change.working,
+            "reason": change.reason,
+            "deadlines_moved": moved,
+        }
+
+    # timers
+    def fire_due(self, now: datetime, limit: int = 500) -> int:
+        """Fires what is due; a clock another instance fired first is skipped."""
+        due = (
+            self.clocks.collection.find({"running": True, "next_at": {"$lte": now}}, {"_id": 1})
+            .sort("next_at", ASCENDING)
+            .limit(limit)
+        )
+        fired = 0
+        for doc in due:
+            change = self._apply(doc["_id"], lambda clock: core.fire_due(clock, now), now)
+            fired += len(change.events) if change else 0
+        return fired
+
+    def recompute_all(self, reason: str, now: datetime, since: date) -> int:
+        """New deadlines for the running clocks a calendar change can move."""
+        calendar = self.calendar.reload()
+        start = datetime(since.year, since.month, since.day, tzinfo=UTC)
+        cursor = self.clocks.collection.find(
+            {"running": True, "due_at": {"$gte": start}}, {"_id": 1}
+        )
+        moved = 0
+        for doc in cursor:
+            moved += bool(
+                self._apply(
+                    doc["_id"],
+                    lambda clock: core.recompute(
+                        clock, self.policy(clock["policy"]), calendar, reason, now
+                    ),
+                    now,
+                )
+            )
+        return moved
+
+    def _apply(self, ticket: str, step, now: datetime):
+        return self.clocks.change(ticket, lambda clock: _as_change(ticket, step(clock), now))
+
+    # reads
+    def summary(self, ticket: str, now: datetime) -> dict | None:
+        clock = self.clocks.collection.find_one({"_id": ticket})
+        if clock is None:
+            return None
+        return {
+            "ticket": ticket,
+            "state": core.state(clock, now),
+            "due_at": clock["due_at"].isoformat(),
+            "working_days": clock["working_days"],
+            "remaining_working_days": core.remaining_working_days(clock, self.calendar.get(), now),
+            "paused_working_days": clock["paused_days"],
+            "policy": clock["policy"],
+        }
+
+    def history(self, ticket: str, now: datetime) -> dict | None:
+        clock = self.clocks.collection.find_one({"_id": ticket})
+        if clock is None:
+            return None
+        return {
+            **self.summary(ticket, now),
+            "deadlines": [_iso(record) for record in clock["history"]],
+            "fired": [_iso(record) for record in clock["fired"]],
+            "pending_timers": [_iso(timer) for timer in clock.get("timers", [])],
+        }
+
+
+def _as_change(ticket: str, decided, now: datetime):
+    return None if decided is None else to_change(ticket, decided, now)
+
+
+def _must(decided, message: str):
+    if decided is None:
+        raise CommandRejected(ErrorCode.ILLEGAL_TRANSITION, message)
+    return decided
+
+
+def _iso(record: dict) -> dict:
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in record.items()}
 
 
 class SlaStore(MongoStore):
@@ -36,11 +234,37 @@ class SlaStore(MongoStore):
     def setup(self) -> None:
         super().setup()
         year = datetime.now(UTC).year
-        self.calendar = WorkingDays(indonesian_holidays(year - 1, year + 2))
+        self.calendar = Calendar(self.db, year - 1, year + 3)
 
     def ensure_indexes(self) -> None:
+        self.db.clocks.create_index([("running", 1), ("next_at", 1)])
         self.db.clocks.create_index([("running", 1), ("due_at", 1)])
+        self.db.policies.update_one(
+            {"_id": f"{PERWAL_5_2023.id}@{PERWAL_5_2023.version}"},
+            {"$setOnInsert": PERWAL_5_2023.to_document()},
+            upsert=True,
+        )
+
+    def start(self) -> None:
+        super().start()
+        self.container.spawn_managed_thread(self._timers_forever, identifier="sla-timers")
 
     def domain(self, to_relay: list) -> Clocks:
         (clocks,) = self.aggregates(to_relay)
-        return Clocks(clocks, self.calendar)
+        return Clocks(clocks, self.db, self.calendar)
+
+    def _timers_forever(self) -> None:
+        while self.running:
+            eventlet.sleep(self.settings.timer_interval)
+            to_relay: list = []
+            try:
+                fired = self.domain(to_relay).fire_due(datetime.now(UTC))
+                if fired:
+                    log.info("fired %d SLA timers", fired)
+            except Exception as error:
+                log.warning("SLA timer sweep failed: %r", error)
+            for unpublished in to_relay:
+                try:
+                    metrics.EVENTS_RELAYED.labels("sla").inc(self.relay.relay(unpublished))
+                except Exception as error:
+                    log.warning("relay of %s deferred: %r", unpublished.key, error)

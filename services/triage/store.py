@@ -26,9 +26,10 @@ class ReviewDesk:
         )
 
     def decide(self, ticket: str, decision: Callable[[dict], Decided], now: datetime) -> dict:
-        return run_command(
+        change = run_command(
             self.reviews, ticket, decision, now, f"no complaint {ticket} awaits review"
         )
+        return {"ticket": ticket, "status": change.state["status"]}
 
 
 class TriageStore(MongoStore):

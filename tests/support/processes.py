@@ -119,6 +119,7 @@ class Stack:
             "ADUAN_DB_PREFIX": self.prefix,
             "ADUAN_GATEWAY_PORT": str(self.gateway_port),
             "ADUAN_RELAY_INTERVAL": "0.5",
+            "ADUAN_TIMER_INTERVAL": "0.5",
             "ADUAN_RETRY_DELAY_MS": "300",
             "ADUAN_MAX_ATTEMPTS": "3",
             "PYTHONWARNINGS": "ignore",

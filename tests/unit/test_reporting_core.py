@@ -130,3 +130,39 @@ def test_a_bad_month_is_refused(month):
     with pytest.raises(CommandRejected) as caught:
         core.parse_month(month)
     assert caught.value.field == "month"
+
+
+def sla_event(n: int, kind: str, label: str = "50%") -> dict:
+    return event(
+        n,
+        kind,
+        {
+            "kind": "x",
+            "label": label,
+            "at": T0.isoformat(),
+            "due_at": T0.isoformat(),
+            "agency": None,
+            "stage": None,
+            "recipients": [],
+        },
+    )
+
+
+def test_sla_events_flag_the_view_without_touching_its_timeline():
+    base = build(LIFE[:5])
+    assert base["sla_state"] == "on_track"
+    warned = build([*LIFE[:5], sla_event(9, "sla.warning")])
+    assert warned["sla_state"] == "due_soon" and warned["timeline"] == base["timeline"]
+    overdue = build([*LIFE[:5], sla_event(9, "sla.warning"), sla_event(10, "sla.breached")])
+    assert overdue["sla_state"] == "overdue"
+    assert core.worklist_item(overdue)["sla_state"] == "overdue"
+    paused = build([*LIFE[:5], event(11, "sla.paused", {"since": T0.isoformat()})])
+    assert core.public_view(paused)["sla_state"] == "paused"
+    resumed = build(
+        [
+            *LIFE[:5],
+            event(11, "sla.paused", {"since": T0.isoformat()}),
+            event(12, "sla.resumed", {"paused_working_days": 1}),
+        ]
+    )
+    assert resumed["sla_state"] == "on_track"

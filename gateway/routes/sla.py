@@ -1,0 +1,69 @@
+"""Deadlines: the working-day calendar, SLA policies, a complaint's SLA history, and
+pausing the clock while a complaint awaits the reporter."""
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from gateway.auth import require
+from gateway.body import json_body
+from gateway.errors import ApiError
+from gateway.identity import Role, Staff
+from gateway.routes.complaints import ticket_from
+
+
+async def calendar(request: Request) -> JSONResponse:
+    year = request.path_params["year"]
+    return JSONResponse(await request.app.state.rpc.call("sla", "calendar", year=year))
+
+
+async def change_day(request: Request) -> JSONResponse:
+    staff = await require(request, Role.SUPERVISOR)
+    body = await json_body(request)
+    result = await request.app.state.rpc.call("sla", "change_day", body=body, by=staff.username)
+    return JSONResponse(result)
+
+
+async def policies(request: Request) -> JSONResponse:
+    return JSONResponse({"policies": await request.app.state.rpc.call("sla", "policies")})
+
+
+async def add_policy(request: Request) -> JSONResponse:
+    staff = await require(request, Role.SUPERVISOR)
+    body = await json_body(request)
+    policy = await request.app.state.rpc.call("sla", "add_policy", body=body, by=staff.username)
+    return JSONResponse(policy, status_code=201)
+
+
+async def history(request: Request) -> JSONResponse:
+    staff = await require(request)
+    ticket = ticket_from(request)
+    await check_agency(request, staff, ticket)
+    found = await request.app.state.rpc.call("sla", "history", ticket=ticket)
+    if found is None:
+        raise ApiError("not_found", f"complaint {ticket} has no deadline yet")
+    return JSONResponse(found)
+
+
+async def pause(request: Request) -> JSONResponse:
+    return await _clock_command(request, "pause")
+
+
+async def resume(request: Request) -> JSONResponse:
+    return await _clock_command(request, "resume")
+
+
+async def _clock_command(request: Request, method: str) -> JSONResponse:
+    staff = await require(request, Role.OFFICER, Role.AGENCY_ADMIN)
+    ticket = ticket_from(request)
+    await check_agency(request, staff, ticket)
+    return JSONResponse(await request.app.state.rpc.call("sla", method, ticket=ticket))
+
+
+async def check_agency(request: Request, staff: Staff, ticket: str) -> None:
+    """An agency admin works only on its agency's complaints."""
+    if staff.role == Role.AGENCY_ADMIN:
+        view = await request.app.state.rpc.call(
+            "reporting", "staff_view", ticket=ticket, agency=staff.agency
+        )
+        if view is None:
+            raise ApiError("not_found", f"there is no complaint {ticket}")
