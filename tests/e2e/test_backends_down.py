@@ -48,11 +48,11 @@ def test_backends_down_is_503(stranded_gateway):
     assert staff.status_code == 503
 
 
-def test_a_stopped_service_is_503_at_once(stack):
+def test_a_stopped_service_is_503_after_the_rpc_timeout(stack):
     stack.kill("reporting")
     try:
         response = httpx.get(
-            stack.url + "/api/v1/reports/monthly", params={"month": "2026-01"}, timeout=10
+            stack.url + "/api/v1/reports/monthly", params={"month": "2026-01"}, timeout=30
         )
         assert response.status_code == 503
         assert "reporting" in response.json()["message"]
