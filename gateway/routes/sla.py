@@ -34,6 +34,14 @@ async def add_policy(request: Request) -> JSONResponse:
     return JSONResponse(policy, status_code=201)
 
 
+async def digest(request: Request) -> JSONResponse:
+    await require(request, Role.SUPERVISOR)
+    latest = await request.app.state.rpc.call("sla", "latest_digest")
+    if latest is None:
+        raise ApiError("not_found", "no weekly digest has been recorded yet")
+    return JSONResponse(latest)
+
+
 async def history(request: Request) -> JSONResponse:
     staff = await require(request)
     ticket = ticket_from(request)

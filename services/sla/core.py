@@ -42,11 +42,18 @@ def start_clock(received_at: datetime, policy: Policy, calendar: WorkingDays) ->
     return _set_deadline(clock, PROVISIONAL_SCOPE, policy, calendar, "received", received_at)
 
 
-def rescope(clock: dict, scope: str, policy: Policy, calendar: WorkingDays, now: datetime):
-    """Classification: the deadline follows the scope, counted from the same day of
-    receipt; the admin's forwarding target starts."""
-    clock = {**clock, "stage": "forward", "stage_since": now}
-    if clock["scope"] == scope:
+def rescope(
+    clock: dict,
+    scope: str,
+    policy: Policy,
+    calendar: WorkingDays,
+    now: datetime,
+    category: str | None = None,
+):
+    """Classification: the deadline follows the scope and the category's policy, counted
+    from the same day of receipt; the admin's forwarding target starts."""
+    clock = {**clock, "stage": "forward", "stage_since": now, "category": category}
+    if clock["scope"] == scope and clock["policy"] == policy.key:
         return _reschedule(clock, policy, calendar), []
     return _set_deadline(clock, Scope(scope), policy, calendar, "classified", now)
 
@@ -114,8 +121,61 @@ def fire_due(clock: dict, now: datetime) -> tuple | None:
         return None
     rest = [t for t in clock["timers"] if t["at"] > now]
     fired = [*clock["fired"], *({"key": t["key"], "at": t["at"], "fired_at": now} for t in due)]
-    state = {**clock, "timers": rest, "fired": fired, "next_at": _next(rest)}
+    notices = [*clock.get("notifications", []), *(_notice(clock, t, now) for t in due)]
+    state = {
+        **clock,
+        "timers": rest,
+        "fired": fired,
+        "next_at": _next(rest),
+        "notifications": notices,
+    }
     return state, [_event(clock, timer) for timer in due]
+
+
+STAGE_LABELS = {
+    "review": "verifikasi petugas",
+    "forward": "penerusan ke perangkat daerah",
+    "agency_response": "tanggapan perangkat daerah",
+}
+
+
+def recipients(clock: dict, kind: str) -> list[str]:
+    """Who is told: the handler (the agency's admin once forwarded, else the officers);
+    on a breach also the supervisors and the agency's head."""
+    agency = clock.get("agency")
+    handler = f"agency_admin:{agency}" if agency else "officer"
+    names = {
+        "handler": handler,
+        "supervisor": "supervisor",
+        "agency_head": f"agency_head:{agency}" if agency else None,
+    }
+    return [names[r] for r in RECIPIENTS[kind] if names[r]]
+
+
+def _notice(clock: dict, timer: dict, now: datetime) -> dict:
+    """A notification for the notifier to deliver, in Bahasa Indonesia."""
+    ticket = clock["_id"]
+    due = clock["due_at"].astimezone(JAKARTA).strftime("%d-%m-%Y")
+    if timer["kind"] == "warning":
+        text = (
+            f"Peringatan: pengaduan {ticket} telah melewati {timer['label']} dari batas "
+            f"waktu; jatuh tempo {due}."
+        )
+    elif timer["kind"] == "stage_overdue":
+        text = (
+            f"Tahap {STAGE_LABELS.get(timer['label'], timer['label'])} untuk pengaduan "
+            f"{ticket} melewati target waktu."
+        )
+    else:
+        text = f"Pengaduan {ticket} melewati batas waktu penyelesaian ({due})."
+    return {
+        "kind": timer["kind"],
+        "label": timer["label"],
+        "recipients": recipients(clock, timer["kind"]),
+        "message": text,
+        "at": now,
+        "delivered": False,
+    }
 
 
 def remaining_working_days(clock: dict, calendar: WorkingDays, now: datetime) -> int:
@@ -227,7 +287,8 @@ def _event(clock: dict, timer: dict) -> tuple:
         "due_at": clock["due_at"].isoformat(),
         "agency": clock.get("agency"),
         "stage": clock.get("stage"),
-        "recipients": list(RECIPIENTS[kind]),
+        "category": clock.get("category"),
+        "recipients": recipients(clock, kind),
     }
     event_type = {
         "warning": EventType.SLA_WARNING,

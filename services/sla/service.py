@@ -66,6 +66,10 @@ class SlaService:
         return self.clocks.resume(ticket, datetime.now(UTC))
 
     @rpc
+    def latest_digest(self) -> dict | None:
+        return self.clocks.latest_digest()
+
+    @rpc
     def policies(self) -> list[dict]:
         return [policy.to_document() for policy in self.clocks.policies()]
 

@@ -2,18 +2,20 @@
 
 import logging
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import eventlet
 from pymongo import ASCENDING
+from pymongo.errors import DuplicateKeyError
 
 from services.chassis import metrics
-from services.chassis.aggregates import Aggregates
+from services.chassis.aggregates import Aggregates, public_state
 from services.chassis.domain import apply_event, create_from_event, run_command, to_change
 from services.chassis.store import MongoStore
 from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import Envelope
-from services.sla import calendar_edits, core
+from services.sla import calendar_edits, core, digest
+from services.sla import metrics as sla_metrics
 from services.sla.calendar import WorkingDays
 from services.sla.holidays_id import indonesian_holidays
 from services.sla.policy import PERWAL_5_2023, Policy, policy_for
@@ -21,6 +23,8 @@ from services.sla.policy import PERWAL_5_2023, Policy, policy_for
 log = logging.getLogger(__name__)
 
 CALENDAR_REFRESH_SECONDS = 5.0
+MEASURE_EVERY_SECONDS = 30.0
+DUE_SOON = timedelta(days=3)
 STAGE_AFTER = {
     "complaint.forwarded": "agency_response",
     "complaint.accepted": None,
@@ -87,7 +91,9 @@ class Clocks:
         apply_event(
             self.clocks,
             event,
-            lambda clock: core.rescope(clock, data["scope"], policy, self.calendar.get(), now),
+            lambda clock: core.rescope(
+                clock, data["scope"], policy, self.calendar.get(), now, data["category"]
+            ),
             now,
         )
 
@@ -161,27 +167,76 @@ class Clocks:
         fired = 0
         for doc in due:
             change = self._apply(doc["_id"], lambda clock: core.fire_due(clock, now), now)
-            fired += len(change.events) if change else 0
+            if change:
+                sla_metrics.count_fired(change.events)
+                fired += len(change.events)
         return fired
+
+    def weekly_digest(self, now: datetime) -> dict | None:
+        """Records the week's digest once, whichever instance gets there first."""
+        week = digest.week_key(now)
+        if not digest.is_due(now) or self.db.digests.find_one({"_id": week}, {"_id": 1}):
+            return None
+        rows = self.clocks.collection.aggregate(
+            [
+                {"$match": {"running": True, "paused_since": None, "due_at": {"$lt": now}}},
+                {
+                    "$group": {
+                        "_id": "$agency",
+                        "overdue": {"$sum": 1},
+                        "tickets": {"$push": "$_id"},
+                    }
+                },
+            ]
+        )
+        recorded = digest.digest(week, list(rows), now)
+        try:
+            self.db.digests.insert_one(recorded)
+        except DuplicateKeyError:
+            return None
+        return recorded
+
+    def latest_digest(self) -> dict | None:
+        found = self.db.digests.find_one({}, sort=[("_id", -1)])
+        if found is None:
+            return None
+        week = found.pop("_id")
+        return _iso({"week": week, **found})
+
+    def measure(self, now: datetime) -> None:
+        """Refreshes the SLA gauges (a few indexed counts)."""
+        running = self.clocks.collection
+        paused = running.count_documents({"running": True, "paused_since": {"$ne": None}})
+        active = {"running": True, "paused_since": None}
+        overdue = running.count_documents({**active, "due_at": {"$lt": now}})
+        soon = running.count_documents({**active, "due_at": {"$gte": now, "$lt": now + DUE_SOON}})
+        total = running.count_documents({"running": True})
+        for state, count in (
+            ("paused", paused),
+            ("overdue", overdue),
+            ("due_soon", soon),
+            ("on_track", total - paused - overdue - soon),
+        ):
+            sla_metrics.OPEN_BY_STATE.labels(state).set(count)
+        first = running.find_one(active, {"due_at": 1}, sort=[("due_at", ASCENDING)])
+        if first:
+            sla_metrics.NEXT_BREACH.set((first["due_at"] - now).total_seconds())
 
     def recompute_all(self, reason: str, now: datetime, since: date) -> int:
         """New deadlines for the running clocks a calendar change can move."""
         calendar = self.calendar.reload()
+        policies = {(p.id, p.version): p for p in self.policies()}
+
+        def step(clock: dict):
+            key = (clock["policy"]["id"], clock["policy"]["version"])
+            return core.recompute(clock, policies.get(key, PERWAL_5_2023), calendar, reason, now)
+
         start = datetime(since.year, since.month, since.day, tzinfo=UTC)
-        cursor = self.clocks.collection.find(
-            {"running": True, "due_at": {"$gte": start}}, {"_id": 1}
-        )
         moved = 0
-        for doc in cursor:
-            moved += bool(
-                self._apply(
-                    doc["_id"],
-                    lambda clock: core.recompute(
-                        clock, self.policy(clock["policy"]), calendar, reason, now
-                    ),
-                    now,
-                )
-            )
+        # One pass over the open clocks; only those whose deadline moves are written.
+        for clock in self.clocks.collection.find({"running": True, "due_at": {"$gte": start}}):
+            if step(public_state(clock)) is not None:
+                moved += bool(self._apply(clock["_id"], step, now))
         return moved
 
     def _apply(self, ticket: str, step, now: datetime):
@@ -254,13 +309,21 @@ class SlaStore(MongoStore):
         return Clocks(clocks, self.db, self.calendar)
 
     def _timers_forever(self) -> None:
+        last_measure = 0.0
         while self.running:
             eventlet.sleep(self.settings.timer_interval)
             to_relay: list = []
+            clocks = self.domain(to_relay)
+            now = datetime.now(UTC)
             try:
-                fired = self.domain(to_relay).fire_due(datetime.now(UTC))
+                fired = clocks.fire_due(now)
                 if fired:
                     log.info("fired %d SLA timers", fired)
+                if time.monotonic() - last_measure >= MEASURE_EVERY_SECONDS:
+                    clocks.measure(now)
+                    if clocks.weekly_digest(now):
+                        log.info("recorded the weekly digest for %s", digest.week_key(now))
+                    last_measure = time.monotonic()
             except Exception as error:
                 log.warning("SLA timer sweep failed: %r", error)
             for unpublished in to_relay:

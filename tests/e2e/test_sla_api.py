@@ -138,3 +138,17 @@ def test_pausing_for_the_reporter_stops_and_extends_the_clock(stack):
     assert api.http.post(f"/api/v1/complaints/{ticket}/pause").status_code == 401
     other = api.http.post(f"/api/v1/complaints/{ticket}/pause", headers=api.login("dpu-admin"))
     assert other.status_code in (403, 404)
+
+
+def test_supervisors_read_the_weekly_digest_and_sla_metrics_are_exported(stack):
+    api = Api(stack.url)
+    assert api.http.get("/api/v1/sla/digest", headers=api.login("officer1")).status_code == 403
+    response = api.http.get("/api/v1/sla/digest", headers=api.login("supervisor1"))
+    assert response.status_code in (200, 404)  # recorded from Monday 08:00 on
+    if response.status_code == 200:
+        assert response.json()["week"].startswith("20") and "message" in response.json()
+    import httpx
+
+    metrics = httpx.get(f"http://127.0.0.1:{stack.metrics_ports['sla']}/metrics").text
+    assert 'aduan_sla_open_complaints{state="on_track"}' in metrics
+    assert "aduan_sla_seconds_to_next_breach" in metrics

@@ -18,7 +18,7 @@ RECEIVED = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # Friday 10:00 in Semarang
 
 def started() -> dict:
     clock, _ = core.start_clock(RECEIVED, POLICY, CALENDAR)
-    return clock
+    return {**clock, "_id": "SMG-2026-000001"}
 
 
 def jakarta_day(moment: datetime) -> str:
@@ -54,7 +54,12 @@ def test_each_timer_fires_once_and_a_late_sweep_catches_up():
         (EventType.SLA_WARNING, "80%"),
         (EventType.SLA_BREACHED, "due"),
     ]
-    assert events[-1][1]["recipients"] == ["handler", "supervisor", "agency_head"]
+    assert events[-1][1]["recipients"] == ["officer", "supervisor"]
+    notices = clock["notifications"]
+    assert [n["kind"] for n in notices] == ["stage_overdue", "warning", "warning", "breach"]
+    assert notices[-1]["message"] == (
+        "Pengaduan SMG-2026-000001 melewati batas waktu penyelesaian (04-12-2026)."
+    )
     assert clock["timers"] == [] and clock["next_at"] is None
     assert core.fire_due(clock, much_later) is None
 
@@ -71,6 +76,16 @@ def test_a_new_scope_moves_the_deadline_but_never_refires_a_warning():
     labels = [t["label"] for t in clock["timers"] if t["kind"] == "warning"]
     assert "50%" not in labels and "80%" in labels and "1d" in labels
     assert clock["history"][-1]["reason"] == "classified"
+
+
+def test_a_breach_of_a_forwarded_complaint_reaches_the_agency_and_its_head():
+    now = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+    clock, _ = core.enter_stage(started(), "agency_response", "dpu", POLICY, CALENDAR, now)
+    clock, events = core.fire_due(clock, datetime(2026, 12, 5, tzinfo=UTC))
+    breach = [data for kind, data in events if kind == EventType.SLA_BREACHED][0]
+    assert breach["recipients"] == ["agency_admin:dpu", "supervisor", "agency_head:dpu"]
+    warning = [data for kind, data in events if kind == EventType.SLA_WARNING][0]
+    assert warning["recipients"] == ["agency_admin:dpu"]
 
 
 def test_stages_follow_forwarding_and_acceptance():
@@ -213,3 +228,26 @@ def test_working_overrides_and_counting_between_days():
     assert not calendar.is_working_day(date(2026, 12, 25))
     assert calendar.between(date(2026, 12, 24), date(2026, 12, 28)) == 2
     assert calendar.between(date(2026, 12, 28), date(2026, 12, 24)) == 0
+
+
+def test_the_weekly_digest_is_due_from_monday_eight_in_semarang():
+    from services.sla import digest
+
+    sunday_night = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)  # Sunday 23:00 WIB
+    monday_early = datetime(2026, 11, 29, 23, 0, tzinfo=UTC)  # Monday 06:00 WIB
+    monday_eight = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # Monday 08:00 WIB
+    assert digest.is_due(sunday_night)  # still the previous week's, due since Monday
+    assert not digest.is_due(monday_early)
+    assert digest.is_due(monday_eight) and digest.week_key(monday_eight) == "2026-W49"
+    assert digest.week_key(monday_early) == "2026-W49"
+    recorded = digest.digest(
+        "2026-W49",
+        [
+            {"_id": "dpu", "overdue": 2, "tickets": ["SMG-2026-000002", "SMG-2026-000001"]},
+            {"_id": None, "overdue": 1, "tickets": ["SMG-2026-000003"]},
+        ],
+        monday_eight,
+    )
+    assert [a["agency"] for a in recorded["agencies"]] == ["dpu", "belum_diteruskan"]
+    assert recorded["total_overdue"] == 3
+    assert recorded["recipients"] == ["supervisor", "agency_head:dpu"]
