@@ -40,6 +40,7 @@ ROUTES = [
     Route("/api/v1/calendar/days", sla.change_day, methods=["POST"]),
     Route("/api/v1/sla/policies", sla.policies),
     Route("/api/v1/sla/digest", sla.digest),
+    Route("/api/v1/sla/policies/{policy_id}", sla.policy),
     Route("/api/v1/sla/policies", sla.add_policy, methods=["POST"]),
 ]
 

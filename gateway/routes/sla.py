@@ -27,6 +27,16 @@ async def policies(request: Request) -> JSONResponse:
     return JSONResponse({"policies": await request.app.state.rpc.call("sla", "policies")})
 
 
+async def policy(request: Request) -> JSONResponse:
+    policy_id = request.path_params["policy_id"]
+    versions = [
+        p for p in await request.app.state.rpc.call("sla", "policies") if p["id"] == policy_id
+    ]
+    if not versions:
+        raise ApiError("not_found", f"there is no SLA policy {policy_id!r}")
+    return JSONResponse({"id": policy_id, "versions": sorted(versions, key=lambda p: p["version"])})
+
+
 async def add_policy(request: Request) -> JSONResponse:
     staff = await require(request, Role.SUPERVISOR)
     body = await json_body(request)

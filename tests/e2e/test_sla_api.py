@@ -72,8 +72,10 @@ def test_a_supervisor_adds_a_day_off_and_open_deadlines_move(stack):
 )
 def test_bad_calendar_changes_are_refused(stack, body):
     api = Api(stack.url)
+    before = api.http.get("/api/v1/calendar/2026").json()
     response = api.http.post("/api/v1/calendar/days", json=body, headers=api.login("supervisor1"))
     assert response.status_code == 422 and response.json()["error"] == "invalid_field"
+    assert api.http.get("/api/v1/calendar/2026").json() == before
 
 
 def test_policies_are_listed_and_added_without_code(stack):
@@ -103,6 +105,10 @@ def test_policies_are_listed_and_added_without_code(stack):
     assert created.status_code == 201, created.text
     again = api.http.post("/api/v1/sla/policies", json=policy, headers=api.login("supervisor1"))
     assert again.status_code == 422 and again.json()["field"] == "version"
+    one = api.http.get("/api/v1/sla/policies/registri-layanan-5-14-60").json()
+    assert [v["version"] for v in one["versions"]] == [1]
+    unknown = api.http.get("/api/v1/sla/policies/tidak-ada")
+    assert unknown.status_code == 404 and unknown.json()["error"] == "not_found"
 
     # a licensing complaint classified cross_agency now gets 14 working days
     ticket = api.submit().json()["ticket"]
