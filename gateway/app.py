@@ -30,6 +30,7 @@ ROUTES = [
     Route(TICKET + "/classify", staff.classify, methods=["POST"]),
     Route(TICKET + "/reject", staff.reject, methods=["POST"]),
     Route(TICKET + "/forward", staff.forward, methods=["POST"]),
+    Route(TICKET + "/reopen", staff.reopen, methods=["POST"]),
     Route(TICKET + "/pause", sla.pause, methods=["POST"]),
     Route(TICKET + "/resume", sla.resume, methods=["POST"]),
     Route(TICKET + "/sla", sla.history),

@@ -39,6 +39,15 @@ async def forward(request: Request) -> JSONResponse:
     )
 
 
+async def reopen(request: Request) -> JSONResponse:
+    """The reporter disputes the result: an officer reopens the closed complaint."""
+    staff = await require(request, Role.OFFICER)
+    ticket, body = ticket_from(request), await json_body(request)
+    return await _call(
+        request, "dispatch", "reopen", ticket=ticket, body=body, officer=staff.username
+    )
+
+
 async def agency_step(request: Request) -> JSONResponse:
     """accept, return and resolve: the agency admin of the assigned agency only."""
     action = request.path_params["action"]

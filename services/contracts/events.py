@@ -28,6 +28,7 @@ class EventType(StrEnum):
     COMPLAINT_RESOLVED = "complaint.resolved"
     REPORTER_NOTIFIED = "reporter.notified"
     COMPLAINT_CLOSED = "complaint.closed"
+    COMPLAINT_REOPENED = "complaint.reopened"
     DEADLINE_SET = "sla.deadline_set"
     SLA_WARNING = "sla.warning"
     SLA_STAGE_OVERDUE = "sla.stage_overdue"
@@ -115,6 +116,11 @@ class ComplaintClosed(TypedDict):
     pass
 
 
+class ComplaintReopened(TypedDict):
+    reason: str
+    by: str
+
+
 class DeadlineSet(TypedDict):
     scope: str
     working_days: int
@@ -150,7 +156,11 @@ class SlaResumed(TypedDict):
 # event published before its consumer first ran is kept, not dropped.
 SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
     "intake": (EventType.COMPLAINT_REJECTED, EventType.COMPLAINT_RESOLVED),
-    "triage": (EventType.COMPLAINT_RECEIVED, EventType.COMPLAINT_RETURNED),
+    "triage": (
+        EventType.COMPLAINT_RECEIVED,
+        EventType.COMPLAINT_RETURNED,
+        EventType.COMPLAINT_REOPENED,
+    ),
     "dispatch": (EventType.COMPLAINT_CLASSIFIED, EventType.REPORTER_NOTIFIED),
     "sla": (
         EventType.COMPLAINT_RECEIVED,
@@ -160,6 +170,7 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
         EventType.COMPLAINT_RETURNED,
         EventType.COMPLAINT_REJECTED,
         EventType.COMPLAINT_CLOSED,
+        EventType.COMPLAINT_REOPENED,
     ),
     "reporting": tuple(EventType),
 }

@@ -32,6 +32,7 @@ class Action(StrEnum):
     RETURN = "return"
     RESOLVE = "resolve"
     CLOSE = "close"
+    REOPEN = "reopen"
 
 
 TRANSITIONS: dict[tuple[Status, Action], Status] = {
@@ -46,9 +47,11 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.RETURNED, Action.REJECT): Status.REJECTED,
     (Status.ACCEPTED, Action.RESOLVE): Status.RESOLVED,
     (Status.RESOLVED, Action.CLOSE): Status.CLOSED,
+    # The reporter disputes the result: officers review it again, on a new SLA cycle.
+    (Status.CLOSED, Action.REOPEN): Status.AWAITING_REVIEW,
 }
 
-FINAL_STATUSES = frozenset({Status.REJECTED, Status.CLOSED})
+FINAL_STATUSES = frozenset({Status.REJECTED})
 
 STATUS_AFTER_EVENT: dict[EventType, Status] = {
     EventType.COMPLAINT_RECEIVED: Status.RECEIVED,
@@ -60,6 +63,7 @@ STATUS_AFTER_EVENT: dict[EventType, Status] = {
     EventType.COMPLAINT_RETURNED: Status.RETURNED,
     EventType.COMPLAINT_RESOLVED: Status.RESOLVED,
     EventType.COMPLAINT_CLOSED: Status.CLOSED,
+    EventType.COMPLAINT_REOPENED: Status.AWAITING_REVIEW,
 }
 
 

@@ -97,6 +97,20 @@ def _agency_step(case, action, event_type, details, actor, now) -> tuple[dict, l
     return state, [(event_type, {"agency": agency, **details, "by": actor})]
 
 
+def reopen(case: dict, reason: str, officer: str, now: datetime) -> tuple[dict, list]:
+    """The reporter disputes the result: back to the officers, without an agency."""
+    status = next_status(Status(case["status"]), Action.REOPEN)
+    state = {
+        "status": str(status),
+        "agency": None,
+        "history": [
+            *case["history"],
+            {"action": "reopen", "reason": reason, "by": officer, "at": now},
+        ],
+    }
+    return state, [(EventType.COMPLAINT_REOPENED, {"reason": reason, "by": officer})]
+
+
 def reporter_notified(case: dict, data: dict, now: datetime) -> tuple[dict, list] | None:
     """The result reached the reporter: the case closes. Other notices change nothing."""
     if data["about"] != "resolved":

@@ -54,6 +54,12 @@ class DispatchService:
             ticket, agency, lambda case, now: core.resolve(case, follow_up, actor, now)
         )
 
+    @rpc(expected_exceptions=CommandRejected)
+    def reopen(self, ticket: str, body: dict, officer: str) -> dict:
+        reason = core.parse_reason(body)
+        now = datetime.now(UTC)
+        return self.cases.act(ticket, lambda case: core.reopen(case, reason, officer, now), now)
+
     def _agency_step(self, ticket: str, agency: str, step) -> dict:
         now = datetime.now(UTC)
 

@@ -99,6 +99,9 @@ def _apply(view: dict, event: dict) -> None:
         note = f"Diteruskan ke {data['agency']}"
     elif kind == EventType.COMPLAINT_RETURNED:
         view["agency"] = None
+    elif kind == EventType.COMPLAINT_REOPENED:
+        view["agency"] = None
+        note = f"Dibuka kembali: {data['reason']}"
     elif kind == EventType.COMPLAINT_RESOLVED:
         note = f"Tindak lanjut: {data['follow_up']}"
     elif kind == EventType.REPORTER_NOTIFIED:

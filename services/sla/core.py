@@ -28,6 +28,7 @@ RECIPIENTS = {
 def start_clock(received_at: datetime, policy: Policy, calendar: WorkingDays) -> tuple:
     clock = {
         "received_at": received_at,
+        "starts_at": received_at,
         "running": True,
         "cycle": 1,
         "paused_since": None,
@@ -105,6 +106,25 @@ def resume(clock: dict, policy: Policy, calendar: WorkingDays, now: datetime) ->
         now,
     )
     return state, [(EventType.SLA_RESUMED, {"paused_working_days": paused}), *events]
+
+
+def reopen(clock: dict, policy: Policy, calendar: WorkingDays, now: datetime) -> tuple:
+    """A new cycle from the day of reopening: its own deadline and its own timers."""
+    cycle = clock["cycle"] + 1
+    clock = {
+        **clock,
+        "cycle": cycle,
+        "starts_at": now,
+        "running": True,
+        "paused_since": None,
+        "paused_days": 0,
+        "agency": None,
+        "stage": "review",
+        "stage_since": now,
+    }
+    return _set_deadline(
+        clock, PROVISIONAL_SCOPE, policy, calendar, f"reopened (cycle {cycle})", now
+    )
 
 
 def stop_clock(clock: dict, now: datetime) -> tuple | None:
@@ -227,7 +247,8 @@ def _set_deadline(clock, scope: Scope, policy, calendar, reason: str, now: datet
     event = {
         "scope": str(scope),
         "working_days": days,
-        "starts_on": clock["received_at"].isoformat(),
+        "starts_on": clock["starts_at"].isoformat(),
+        "cycle": clock["cycle"],
         "due_at": due_at.isoformat(),
         "policy": policy.id,
         "policy_version": policy.version,
@@ -238,7 +259,7 @@ def _set_deadline(clock, scope: Scope, policy, calendar, reason: str, now: datet
 
 
 def _due_at(clock: dict, days: int, calendar: WorkingDays) -> datetime:
-    return calendar.due_at(clock["received_at"], days + clock["paused_days"])
+    return calendar.due_at(clock["starts_at"], days + clock["paused_days"])
 
 
 def _reschedule(clock: dict, policy: Policy, calendar: WorkingDays) -> dict:
@@ -262,7 +283,7 @@ def _timers(clock: dict, policy: Policy, calendar: WorkingDays) -> list[dict]:
             "key": f"{cycle}:warning:{label}",
             "kind": "warning",
             "label": label,
-            "at": calendar.due_at(clock["received_at"], position + paused),
+            "at": calendar.due_at(clock["starts_at"], position + paused),
         }
         for position, label in sorted(positions.items())
         if 1 <= position < days

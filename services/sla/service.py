@@ -49,6 +49,10 @@ class SlaService:
     def on_closed(self, event: Envelope) -> None:
         self.clocks.stop(event, datetime.now(UTC))
 
+    @subscribe(EventType.COMPLAINT_REOPENED)
+    def on_reopened(self, event: Envelope) -> None:
+        self.clocks.reopen(event, datetime.now(UTC))
+
     @rpc
     def summary(self, ticket: str) -> dict | None:
         return self.clocks.summary(ticket, datetime.now(UTC))

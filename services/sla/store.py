@@ -109,6 +109,15 @@ class Clocks:
             now,
         )
 
+    def reopen(self, event: Envelope, now: datetime) -> None:
+        policy = policy_for(None, self.policies())
+        apply_event(
+            self.clocks,
+            event,
+            lambda clock: core.reopen(clock, policy, self.calendar.get(), now),
+            now,
+        )
+
     def stop(self, event: Envelope, now: datetime) -> None:
         apply_event(self.clocks, event, lambda clock: core.stop_clock(clock, now), now)
 

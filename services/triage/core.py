@@ -79,6 +79,13 @@ def reject(review: dict, decision: dict, officer: str, now: datetime) -> tuple[d
     return state, [(EventType.COMPLAINT_REJECTED, {**decision, "officer": officer})]
 
 
+def reopened(review: dict, data: dict, now: datetime) -> tuple[dict, list]:
+    """The result was disputed after closing: the officers review it again."""
+    record = {"action": "reopened", "reason": data["reason"], "by": data["by"], "at": now}
+    state = {"status": str(Status.AWAITING_REVIEW), "decisions": [*review["decisions"], record]}
+    return state, []
+
+
 def agency_returned(review: dict, data: dict, now: datetime) -> tuple[dict, list]:
     """The agency sent it back: the officers decide again."""
     record = {"action": "returned", "agency": data["agency"], "reason": data["reason"], "at": now}

@@ -26,6 +26,10 @@ class TriageService:
     def on_returned(self, event: Envelope) -> None:
         self.reviews.agency_returned(event, datetime.now(UTC))
 
+    @subscribe(EventType.COMPLAINT_REOPENED)
+    def on_reopened(self, event: Envelope) -> None:
+        self.reviews.reopened(event, datetime.now(UTC))
+
     @rpc(expected_exceptions=CommandRejected)
     def classify(self, ticket: str, body: dict, officer: str) -> dict:
         decision = core.parse_classification(body)

@@ -25,6 +25,11 @@ class ReviewDesk:
             now,
         )
 
+    def reopened(self, event: Envelope, now: datetime) -> None:
+        apply_event(
+            self.reviews, event, lambda review: core.reopened(review, event["data"], now), now
+        )
+
     def decide(self, ticket: str, decision: Callable[[dict], Decided], now: datetime) -> dict:
         change = run_command(
             self.reviews, ticket, decision, now, f"no complaint {ticket} awaits review"

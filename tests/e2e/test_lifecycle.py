@@ -121,3 +121,33 @@ def test_a_rejected_complaint_tells_the_reporter_why(stack):
         ),
     )
     assert any(reason in (entry["note"] or "") for entry in view["timeline"])
+
+
+def test_a_disputed_result_reopens_the_complaint_on_a_new_sla_cycle(stack):
+    api = Api(stack.url)
+    ticket = api.submit().json()["ticket"]
+    api.classify_and_forward(ticket, "infrastruktur_fasum", ["dpu"])
+    assert api.act("dpu-admin", ticket, "accept").status_code == 200
+    api.wait_status(ticket, "accepted")
+    api.act("dpu-admin", ticket, "resolve", {"follow_up": "Lubang sudah ditambal kemarin."})
+    api.wait_status(ticket, "closed")
+
+    reason = {"reason": "Pelapor: lubang terbuka lagi setelah hujan."}
+    assert api.act("admin1", ticket, "reopen", reason).status_code == 403
+    response = api.act("officer1", ticket, "reopen", reason)
+    assert response.status_code == 200, response.text
+    view = api.wait_status(ticket, "awaiting_review")
+    assert view["agency"] is None and "Dibuka kembali" in view["timeline"][-1]["note"]
+    history = api.http.get(f"/api/v1/complaints/{ticket}/sla", headers=api.login("officer1")).json()
+    assert history["deadlines"][-1]["reason"] == "reopened (cycle 2)"
+    assert history["state"] == "on_track"
+    assert api.act("officer1", ticket, "reopen", reason).status_code == 409
+
+    # and the flow runs again
+    api.act(
+        "officer1",
+        ticket,
+        "classify",
+        {"category": "infrastruktur_fasum", "scope": "single_agency", "agencies": ["dpu"]},
+    )
+    api.wait_status(ticket, "classified")

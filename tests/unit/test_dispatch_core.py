@@ -64,6 +64,24 @@ def test_accept_resolve_and_close():
     ]
 
 
+def test_a_closed_case_reopens_without_an_agency_and_is_classified_again():
+    case = new_case()
+    for step in (
+        lambda c: core.forward(c, "dpu", "a", NOW),
+        lambda c: core.accept(c, "x", NOW),
+        lambda c: core.resolve(c, "Sudah diperbaiki", "x", NOW),
+        lambda c: core.reporter_notified(c, {"about": "resolved"}, NOW),
+    ):
+        case = apply(case, step(case))
+    state, [(event_type, data)] = core.reopen(case, "Pelapor: jalan rusak lagi", "o1", NOW)
+    assert event_type == EventType.COMPLAINT_REOPENED and data["by"] == "o1"
+    case = apply(case, (state, []))
+    assert case["status"] == "awaiting_review" and case["agency"] is None
+    assert apply(case, core.classified(case, CLASSIFIED, NOW))["status"] == "classified"
+    with pytest.raises(CommandRejected):
+        core.reopen(new_case(), "Belum ditutup", "o1", NOW)
+
+
 def test_resolving_before_accepting_is_illegal():
     case = apply(new_case(), core.forward(new_case(), "dpu", "admin1", NOW))
     with pytest.raises(CommandRejected) as caught:

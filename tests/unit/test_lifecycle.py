@@ -46,6 +46,10 @@ def test_every_move_outside_the_table_is_an_illegal_transition(status, action):
     assert status.value in caught.value.message
 
 
+def test_a_closed_complaint_can_be_reopened_for_a_new_review():
+    assert next_status(Status.CLOSED, Action.REOPEN) == Status.AWAITING_REVIEW
+
+
 def test_final_statuses_have_no_way_out():
     assert not [key for key in TRANSITIONS if key[0] in FINAL_STATUSES]
 

@@ -115,6 +115,19 @@ def test_a_pause_of_k_working_days_moves_the_deadline_by_k(k, offset):
     assert resumed["due_at"].date() == calendar.add(clock["due_at"].date(), k)
 
 
+def test_reopening_starts_a_new_recorded_cycle_whose_timers_fire_again():
+    clock, _ = core.fire_due(started(), datetime(2026, 12, 10, tzinfo=UTC))
+    closed, _ = core.stop_clock(clock, datetime(2026, 12, 10, tzinfo=UTC))
+    reopened_at = datetime(2026, 12, 14, 3, 0, tzinfo=UTC)  # Monday
+    clock, [(_, data)] = core.reopen(closed, POLICY, CALENDAR, reopened_at)
+    assert clock["cycle"] == 2 and clock["running"] and data["cycle"] == 2
+    assert data["due_at"].startswith("2026-12-21") and data["reason"] == "reopened (cycle 2)"
+    assert [h["reason"] for h in clock["history"]] == ["received", "reopened (cycle 2)"]
+    assert {t["key"].split(":")[0] for t in clock["timers"]} == {"2"}
+    again, events = core.fire_due(clock, datetime(2027, 1, 1, tzinfo=UTC))
+    assert EventType.SLA_BREACHED in [kind for kind, _ in events]
+
+
 def test_pause_and_resume_are_refused_when_they_make_no_sense():
     clock = started()
     assert core.resume(clock, POLICY, CALENDAR, RECEIVED) is None
