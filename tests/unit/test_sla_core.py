@@ -97,6 +97,9 @@ def test_stages_follow_forwarding_and_acceptance():
     ]
     accepted, _ = core.enter_stage(clock, None, "dpu", POLICY, CALENDAR, now)
     assert not [t for t in accepted["timers"] if t["kind"] == "stage_overdue"]
+    returned, events = core.enter_stage(clock, "review", None, POLICY, CALENDAR, now)
+    assert events == [] and returned["due_at"] == clock["due_at"]  # a return keeps the start
+    assert returned["history"] == clock["history"]
 
 
 @given(st.integers(min_value=0, max_value=20), st.integers(min_value=0, max_value=4))
