@@ -29,12 +29,8 @@ async def policies(request: Request) -> JSONResponse:
 
 async def policy(request: Request) -> JSONResponse:
     policy_id = request.path_params["policy_id"]
-    versions = [
-        p for p in await request.app.state.rpc.call("sla", "policies") if p["id"] == policy_id
-    ]
-    if not versions:
-        raise ApiError("not_found", f"there is no SLA policy {policy_id!r}")
-    return JSONResponse({"id": policy_id, "versions": sorted(versions, key=lambda p: p["version"])})
+    versions = await request.app.state.rpc.call("sla", "policy_versions", policy_id=policy_id)
+    return JSONResponse({"id": policy_id, "versions": versions})
 
 
 async def add_policy(request: Request) -> JSONResponse:

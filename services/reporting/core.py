@@ -10,6 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from services.chassis import fields
+from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import EventType
 from services.contracts.lifecycle import STATUS_AFTER_EVENT, Status
 from services.contracts.reference import CATEGORY_LABELS, Category
@@ -184,8 +185,11 @@ def public_view(view: dict) -> dict:
     }
 
 
-def staff_view(view: dict) -> dict:
-    """Tracking plus what staff work with (still without the reporter's identity)."""
+def staff_view(view: dict, agency: str | None = None) -> dict:
+    """Tracking plus what staff work with (still without the reporter's identity); an
+    agency admin (`agency`) sees only complaints forwarded to that agency."""
+    if agency is not None and view.get("agency") != agency:
+        raise CommandRejected(ErrorCode.FORBIDDEN, "this complaint is not your agency's")
     return {
         **public_view(view),
         "title": view.get("title"),
@@ -197,6 +201,20 @@ def staff_view(view: dict) -> dict:
         "agencies": view.get("agencies"),
         "channel": view.get("channel"),
     }
+
+
+MAX_WORKLIST = 200
+
+
+def worklist_query(role: str, agency: str | None, limit: int) -> tuple[list[str], str | None, int]:
+    """The statuses a role works on, the agency filter, and a bounded page size."""
+    statuses = WORKLIST_STATUSES.get(role)
+    if statuses is None:
+        raise CommandRejected(ErrorCode.FORBIDDEN, f"role {role!r} has no worklist")
+    if role == "agency_admin" and not agency:
+        raise CommandRejected(ErrorCode.FORBIDDEN, "an agency admin needs an agency")
+    limit = max(1, min(int(limit), MAX_WORKLIST))
+    return [str(s) for s in statuses], agency if role == "agency_admin" else None, limit
 
 
 def worklist_item(view: dict) -> dict:

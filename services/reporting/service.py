@@ -4,12 +4,10 @@ from nameko.rpc import rpc
 
 from services.chassis.inbox import Subscription
 from services.chassis.metrics import ServiceMetrics
-from services.contracts.errors import CommandRejected, ErrorCode
+from services.contracts.errors import CommandRejected
 from services.contracts.events import Envelope, EventType
 from services.reporting import core
 from services.reporting.store import ReportingStore
-
-MAX_WORKLIST = 200
 
 
 class ReportingService:
@@ -30,23 +28,12 @@ class ReportingService:
     def staff_view(self, ticket: str, agency: str | None) -> dict | None:
         """The complaint for staff; an agency admin sees only its agency's complaints."""
         view = self.views.view(ticket)
-        if view is None:
-            return None
-        if agency is not None and view.get("agency") != agency:
-            raise CommandRejected(ErrorCode.FORBIDDEN, "this complaint is not your agency's")
-        return core.staff_view(view)
+        return core.staff_view(view, agency) if view else None
 
     @rpc(expected_exceptions=CommandRejected)
     def worklist(self, role: str, agency: str | None, limit: int = 50) -> list[dict]:
-        statuses = core.WORKLIST_STATUSES.get(role)
-        if statuses is None:
-            raise CommandRejected(ErrorCode.FORBIDDEN, f"role {role!r} has no worklist")
-        if role == "agency_admin" and not agency:
-            raise CommandRejected(ErrorCode.FORBIDDEN, "an agency admin needs an agency")
-        limit = max(1, min(int(limit), MAX_WORKLIST))
-        return self.views.worklist(
-            [str(s) for s in statuses], agency if role == "agency_admin" else None, limit
-        )
+        statuses, agency, limit = core.worklist_query(role, agency, limit)
+        return self.views.worklist(statuses, agency, limit)
 
     @rpc(expected_exceptions=CommandRejected)
     def monthly(self, month: str) -> dict:

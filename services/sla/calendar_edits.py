@@ -18,6 +18,12 @@ class DayChange:
     reason: str
 
 
+def parse_year(year: object) -> int:
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise fields.invalid("year", "a year from 2000 to 2100")
+    return year
+
+
 def parse_change(body: object, today: date) -> DayChange:
     body = fields.obj(body, "", ("date", "working", "reason"))
     text = fields.text(body, "date", "date", max_len=10)

@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 
 from nameko.rpc import rpc
 
-from services.chassis import fields
 from services.chassis.inbox import subscribe
 from services.chassis.metrics import ServiceMetrics
 from services.contracts.errors import CommandRejected
@@ -78,6 +77,10 @@ class SlaService:
         return [policy.to_document() for policy in self.clocks.policies()]
 
     @rpc(expected_exceptions=CommandRejected)
+    def policy_versions(self, policy_id: str) -> list[dict]:
+        return [policy.to_document() for policy in self.clocks.policy_versions(policy_id)]
+
+    @rpc(expected_exceptions=CommandRejected)
     def add_policy(self, body: dict, by: str) -> dict:
         policy = parse_policy(body)
         self.clocks.add_policy(policy)
@@ -85,9 +88,7 @@ class SlaService:
 
     @rpc(expected_exceptions=CommandRejected)
     def calendar(self, year: int) -> dict:
-        if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
-            raise fields.invalid("year", "a year from 2000 to 2100")
-        return self.clocks.calendar_year(year)
+        return self.clocks.calendar_year(calendar_edits.parse_year(year))
 
     @rpc(expected_exceptions=CommandRejected)
     def change_day(self, body: dict, by: str) -> dict:

@@ -66,6 +66,14 @@ class Clocks:
     def policies(self) -> list[Policy]:
         return [Policy.from_document(doc) for doc in self.db.policies.find({}, {"_id": 0})]
 
+    def policy_versions(self, policy_id: str) -> list[Policy]:
+        versions = sorted(
+            (p for p in self.policies() if p.id == policy_id), key=lambda p: p.version
+        )
+        if not versions:
+            raise CommandRejected(ErrorCode.NOT_FOUND, f"there is no SLA policy {policy_id!r}")
+        return versions
+
     def policy(self, key: dict) -> Policy:
         doc = self.db.policies.find_one({"id": key["id"], "version": key["version"]}, {"_id": 0})
         return Policy.from_document(doc) if doc else PERWAL_5_2023
@@ -240,10 +248,16 @@ class Clocks:
             key = (clock["policy"]["id"], clock["policy"]["version"])
             return core.recompute(clock, policies.get(key, PERWAL_5_2023), calendar, reason, now)
 
-        start = datetime(since.year, since.month, since.day, tzinfo=UTC)
+        # A changed day moves only the clocks whose counting spans it (a day early and
+        # late, for the Jakarta offset); only those whose deadline moves are written.
+        day_start = datetime(since.year, since.month, since.day, tzinfo=UTC) - timedelta(days=1)
+        spanning = {
+            "running": True,
+            "due_at": {"$gte": day_start},
+            "starts_at": {"$lt": day_start + timedelta(days=3)},
+        }
         moved = 0
-        # One pass over the open clocks; only those whose deadline moves are written.
-        for clock in self.clocks.collection.find({"running": True, "due_at": {"$gte": start}}):
+        for clock in self.clocks.collection.find(spanning):
             if step(public_state(clock)) is not None:
                 moved += bool(self._apply(clock["_id"], step, now))
         return moved

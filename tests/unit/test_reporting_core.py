@@ -166,3 +166,20 @@ def test_sla_events_flag_the_view_without_touching_its_timeline():
         ]
     )
     assert resumed["sla_state"] == "on_track"
+
+
+def test_worklists_by_role_and_agency():
+    assert core.worklist_query("officer", None, 500) == (["awaiting_review", "returned"], None, 200)
+    assert core.worklist_query("agency_admin", "dpu", 0) == (["forwarded", "accepted"], "dpu", 1)
+    assert core.worklist_query("admin", "dpu", 10)[1] is None
+    for role, agency in (("agency_admin", None), ("guest", None)):
+        with pytest.raises(CommandRejected):
+            core.worklist_query(role, agency, 10)
+
+
+def test_an_agency_admin_sees_only_its_agencys_complaints():
+    view = build(LIFE)
+    assert core.staff_view(view, "dlh")["agency"] == "dlh"
+    with pytest.raises(CommandRejected) as caught:
+        core.staff_view(view, "dpu")
+    assert caught.value.code == "forbidden"
