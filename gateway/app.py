@@ -39,6 +39,7 @@ ROUTES = [
     Route("/api/v1/reports/monthly", reports.monthly),
     Route("/api/v1/calendar/{year:int}", sla.calendar),
     Route("/api/v1/calendar/days", sla.change_day, methods=["POST"]),
+    Route("/api/v1/calendar/recomputes/{request_id}", sla.recompute),
     Route("/api/v1/sla/policies", sla.policies),
     Route("/api/v1/sla/digest", sla.digest),
     Route("/api/v1/sla/policies/{policy_id}", sla.policy),

@@ -23,6 +23,15 @@ async def change_day(request: Request) -> JSONResponse:
     return JSONResponse(result)
 
 
+async def recompute(request: Request) -> JSONResponse:
+    await require(request, Role.SUPERVISOR)
+    request_id = request.path_params["request_id"]
+    found = await request.app.state.rpc.call("sla", "recompute_status", request_id=request_id)
+    if found is None:
+        raise ApiError("not_found", f"there is no recomputation {request_id!r}")
+    return JSONResponse(found)
+
+
 async def policies(request: Request) -> JSONResponse:
     return JSONResponse({"policies": await request.app.state.rpc.call("sla", "policies")})
 

@@ -90,6 +90,10 @@ class SlaService:
     def calendar(self, year: int) -> dict:
         return self.clocks.calendar_year(calendar_edits.parse_year(year))
 
+    @rpc
+    def recompute_status(self, request_id: str) -> dict | None:
+        return self.clocks.recompute_status(request_id)
+
     @rpc(expected_exceptions=CommandRejected)
     def change_day(self, body: dict, by: str) -> dict:
         now = datetime.now(UTC)

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 CALENDAR_REFRESH_SECONDS = 5.0
 MEASURE_EVERY_SECONDS = 30.0
 DUE_SOON = timedelta(days=3)
+RECOMPUTE_LEASE = timedelta(minutes=30)
 STAGE_AFTER = {
     "complaint.forwarded": "agency_response",
     "complaint.accepted": None,
@@ -155,23 +156,68 @@ class Clocks:
         return calendar_edits.year_view(year, self.calendar.holidays, changes)
 
     def change_day(self, change: calendar_edits.DayChange, by: str, now: datetime) -> dict:
-        """Saves the change with who, when and why, logs it, and moves the deadlines it
-        affects."""
+        """Saves the change with who, when and why, logs it, and asks for the deadlines
+        it affects to be recomputed (in the background: with many open complaints that
+        takes longer than a request may)."""
+        day = change.day.isoformat()
         record = {"working": change.working, "reason": change.reason, "by": by, "at": now}
-        self.db.calendar_days.update_one(
-            {"_id": change.day.isoformat()}, {"$set": record}, upsert=True
-        )
-        self.db.calendar_log.insert_one({"date": change.day.isoformat(), **record})
+        self.db.calendar_days.update_one({"_id": day}, {"$set": record}, upsert=True)
+        log_id = self.db.calendar_log.insert_one({"date": day, **record}).inserted_id
         verb = "working day" if change.working else "day off"
-        moved = self.recompute_all(
-            f"calendar: {change.day} {verb} ({change.reason})", now, change.day
+        self.db.recomputes.insert_one(
+            {
+                "_id": str(log_id),
+                "day": day,
+                "requested_at": now,
+                "state": "pending",
+                "reason": f"calendar: {day} {verb} ({change.reason})",
+            }
         )
         return {
-            "date": change.day.isoformat(),
+            "date": day,
             "working": change.working,
             "reason": change.reason,
-            "deadlines_moved": moved,
+            "recompute": str(log_id),
         }
+
+    def recompute_pending(self, now: datetime) -> int:
+        """Runs the recomputations asked for, each once (claimed by compare-and-set)."""
+        moved = 0
+        unfinished = self.db.recomputes.find({"state": {"$in": ["pending", "running"]}})
+        for request in unfinished.sort("requested_at", 1):
+            # A recompute whose instance died is taken over after RECOMPUTE_LEASE.
+            if request["state"] == "running" and request["started_at"] > now - RECOMPUTE_LEASE:
+                continue
+            claimed = self.db.recomputes.update_one(
+                {
+                    "_id": request["_id"],
+                    "state": request["state"],
+                    "started_at": request.get("started_at"),
+                },
+                {"$set": {"state": "running", "started_at": now}},
+            )
+            if not claimed.modified_count:
+                continue
+            count = self.recompute_all(request["reason"], now, date.fromisoformat(request["day"]))
+            self.db.recomputes.update_one(
+                {"_id": request["_id"]},
+                {
+                    "$set": {
+                        "state": "done",
+                        "deadlines_moved": count,
+                        "finished_at": datetime.now(UTC),
+                    }
+                },
+            )
+            moved += count
+        return moved
+
+    def recompute_status(self, request_id: str) -> dict | None:
+        found = self.db.recomputes.find_one({"_id": request_id})
+        if found is None:
+            return None
+        request_id = found.pop("_id")
+        return _iso({"id": request_id, **found})
 
     # timers
     def fire_due(self, now: datetime, limit: int = 500) -> int:
@@ -339,6 +385,8 @@ class SlaStore(MongoStore):
             clocks = self.domain(to_relay)
             now = datetime.now(UTC)
             try:
+                if clocks.recompute_pending(now):
+                    log.info("recomputed deadlines after a calendar change")
                 fired = clocks.fire_due(now)
                 if fired:
                     log.info("fired %d SLA timers", fired)

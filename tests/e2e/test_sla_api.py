@@ -37,7 +37,12 @@ def test_a_supervisor_adds_a_day_off_and_open_deadlines_move(stack):
     assert refused.status_code == 403
     response = api.http.post("/api/v1/calendar/days", json=body, headers=api.login("supervisor1"))
     assert response.status_code == 200, response.text
-    assert response.json()["deadlines_moved"] >= 1
+    recompute = f"/api/v1/calendar/recomputes/{response.json()['recompute']}"
+    done = api.wait_until(
+        lambda: api.http.get(recompute, headers=api.login("supervisor1")).json(),
+        lambda r: r["state"] == "done",
+    )
+    assert done["deadlines_moved"] >= 1
     after = api.wait_for(ticket, lambda v: v["deadline"]["due_at"] != before["due_at"])
     assert after["deadline"]["due_at"][:10] > before["due_at"][:10]
 

@@ -44,3 +44,48 @@ def test_concurrent_instances_record_one_digest_per_week(mongo):
     latest = Clocks(Aggregates(db.clocks), db, calendar).latest_digest()
     assert latest["week"] == "2026-W49" and latest["total_overdue"] == 4
     db.client.drop_database(db.name)
+
+
+def test_a_recompute_runs_once_and_a_stalled_one_is_taken_over(mongo):
+    from services.sla.calendar_edits import DayChange
+
+    db = MongoClient(mongo.uri, tz_aware=True)[f"it_{uuid.uuid4().hex[:8]}"]
+    calendar = Calendar(db, 2026, 2027)
+    for n in range(3):
+        state, _ = core.start_clock(MONDAY, PERWAL_5_2023, calendar.get())
+        db.clocks.insert_one({**state, "_id": f"SMG-2026-{n:06d}", "_v": 1, "_applied": []})
+    clocks = Clocks(Aggregates(db.clocks), db, calendar)
+    answer = clocks.change_day(
+        DayChange(MONDAY.date() + timedelta(days=2), False, "Cuti bersama tambahan"),
+        "supervisor1",
+        MONDAY,
+    )
+    moved: list[int] = []
+    threads = [
+        threading.Thread(
+            target=lambda: moved.append(
+                Clocks(Aggregates(db.clocks), db, calendar).recompute_pending(MONDAY)
+            )
+        )
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(moved) == [0, 0, 0, 3]
+    assert clocks.recompute_status(answer["recompute"])["deadlines_moved"] == 3
+    assert [h["reason"][:9] for h in db.clocks.find_one()["history"]] == ["received", "calendar:"]
+
+    stalled = {
+        "_id": "stalled",
+        "day": "2026-12-03",
+        "reason": "calendar: x",
+        "requested_at": MONDAY,
+        "state": "running",
+        "started_at": MONDAY - timedelta(hours=2),
+    }
+    db.recomputes.insert_one(stalled)
+    clocks.recompute_pending(MONDAY)
+    assert clocks.recompute_status("stalled")["state"] == "done"
+    db.client.drop_database(db.name)

@@ -51,6 +51,16 @@ class Api:
         headers = self.login(user) if user else None
         return self.http.get(f"/api/v1/complaints/{ticket}", headers=headers)
 
+    def wait_until(self, fetch, predicate, timeout: float = 20):
+        deadline = time.monotonic() + timeout
+        found = None
+        while time.monotonic() < deadline:
+            found = fetch()
+            if predicate(found):
+                return found
+            time.sleep(0.2)
+        raise AssertionError(f"never matched; last: {found}")
+
     def wait_for(self, ticket: str, predicate, timeout: float = 20) -> dict:
         deadline = time.monotonic() + timeout
         view = None
