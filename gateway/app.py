@@ -34,6 +34,7 @@ ROUTES = [
     Route(TICKET + "/pause", sla.pause, methods=["POST"]),
     Route(TICKET + "/resume", sla.resume, methods=["POST"]),
     Route(TICKET + "/sla", sla.history),
+    Route(TICKET + "/notifications", complaints.notifications),
     Route(TICKET + "/{action:str}", staff.agency_step, methods=["POST"]),
     Route("/api/v1/worklist", staff.worklist),
     Route("/api/v1/reports/monthly", reports.monthly),

@@ -2,18 +2,24 @@
 
 PYTHON=${PYTHON:-python3}
 
+current() {
+  [ -f ".venv/.installed-$1" ] && [ ".venv/.installed-$1" -nt pyproject.toml ]
+}
+
 ensure_venv() {
   local extra=$1
   local stamp=".venv/.installed-$extra"
+  # The test extra includes everything the embedded one has.
+  if current "$extra" || { [ "$extra" = embedded ] && current test; }; then
+    return 0
+  fi
   if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
   fi
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-    echo "== installing into .venv ($extra)"
-    .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e ".[$extra]"
-    touch "$stamp"
-  fi
+  echo "== installing into .venv ($extra)"
+  .venv/bin/python -m pip install --quiet --upgrade pip
+  .venv/bin/python -m pip install --quiet -e ".[$extra]"
+  touch "$stamp"
 }
 
 rabbitmq_up() {

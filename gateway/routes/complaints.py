@@ -31,9 +31,23 @@ async def submit(request: Request) -> JSONResponse:
         body=body,
         idempotency_key=scoped_key,
     )
-    settings = request.app.state.settings
-    receipt["tracking_url"] = f"{settings.public_url}/api/v1/complaints/{receipt['ticket']}"
+    base = f"{request.app.state.settings.public_url}/api/v1/complaints/{receipt['ticket']}"
+    token = receipt.pop("tracking_token")
+    receipt["tracking_url"] = base
+    receipt["notifications_url"] = f"{base}/notifications?token={token}"
     return JSONResponse(receipt, status_code=202)
+
+
+async def notifications(request: Request) -> JSONResponse:
+    """The reporter's notices (receipt, rejection, result) for the app to poll; the
+    secret token from the receipt stands in for an account, so anonymous reporters
+    get them too."""
+    ticket = ticket_from(request)
+    token = request.query_params.get("token", "")
+    notices = await request.app.state.rpc.call(
+        "intake", "notifications", ticket=ticket, token=token
+    )
+    return JSONResponse({"ticket": ticket, "notifications": notices})
 
 
 async def track(request: Request) -> JSONResponse:

@@ -2,6 +2,7 @@
 reporter is told. Standard library only; `now` is always passed in."""
 
 import hashlib
+import hmac
 import json
 import re
 from dataclasses import asdict, dataclass
@@ -116,10 +117,20 @@ def ticket_number(year: int, sequence: int) -> str:
     return f"{TICKET_PREFIX}-{year}-{sequence:06d}"
 
 
-def receive(submission: Submission, ticket: str, now: datetime) -> tuple[dict, list]:
-    """The complaint as recorded, and the event announcing it (without the reporter)."""
+def receive(
+    submission: Submission, ticket: str, now: datetime, tracking_token: str
+) -> tuple[dict, list]:
+    """The complaint as recorded, with the reporter's receipt notice, and the event
+    announcing it (without the reporter). The tracking token lets the reporter, anonymous
+    or not, read their notices."""
     # MongoDB keeps milliseconds; the answer to a retry must match the first answer.
     now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+    receipt = {
+        "about": "received",
+        "channel": submission.channel,
+        "message": receipt_notice(ticket),
+        "at": now,
+    }
     state = {
         "ticket": ticket,
         "channel": submission.channel,
@@ -129,7 +140,8 @@ def receive(submission: Submission, ticket: str, now: datetime) -> tuple[dict, l
         "description": submission.description,
         "location": submission.location,
         "category_hint": submission.category_hint,
-        "notifications": [],
+        "tracking_token": tracking_token,
+        "notifications": [receipt],
     }
     event = {
         "channel": submission.channel,
@@ -142,6 +154,30 @@ def receive(submission: Submission, ticket: str, now: datetime) -> tuple[dict, l
         "confidential": submission.reporter.confidential,
     }
     return state, [(EventType.COMPLAINT_RECEIVED, event)]
+
+
+def receipt_notice(ticket: str) -> str:
+    return (
+        f"Pengaduan Anda telah kami terima dengan nomor {ticket}. Simpan nomor ini untuk "
+        "memantau perkembangannya; kami akan mengabarkan hasilnya."
+    )
+
+
+def token_matches(stored: str | None, given: object) -> bool:
+    return (
+        isinstance(stored, str)
+        and isinstance(given, str)
+        and hmac.compare_digest(stored.encode(), given.encode())
+    )
+
+
+def public_notice(notice: dict) -> dict:
+    return {
+        "about": notice["about"],
+        "channel": notice["channel"],
+        "message": notice["message"],
+        "at": notice["at"].isoformat(),
+    }
 
 
 def result_notice(ticket: str, event_type: str, data: dict) -> str:

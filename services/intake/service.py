@@ -25,7 +25,12 @@ class IntakeService:
 
     @rpc
     def receipt(self, ticket: str) -> dict | None:
-        return self.complaints.receipt(ticket)
+        found = self.complaints.receipt(ticket)
+        return {k: v for k, v in found.items() if k != "tracking_token"} if found else None
+
+    @rpc(expected_exceptions=CommandRejected)
+    def notifications(self, ticket: str, token: str) -> list[dict]:
+        return self.complaints.notifications(ticket, token)
 
     @subscribe(EventType.COMPLAINT_RESOLVED)
     def on_resolved(self, event: Envelope) -> None:

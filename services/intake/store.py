@@ -1,5 +1,6 @@
 """Intake's database: complaints with their reporters, and the yearly ticket counters."""
 
+import secrets
 from contextlib import suppress
 from datetime import datetime
 
@@ -7,7 +8,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from services.chassis.aggregates import Aggregates
-from services.chassis.domain import to_change
+from services.chassis.domain import apply_event, to_change
 from services.chassis.store import MongoStore
 from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import Envelope
@@ -29,7 +30,8 @@ class ComplaintBook:
         """
         fingerprint = submission.fingerprint()
         ticket = self._next_ticket(core.ticket_year(now))
-        change = to_change(ticket, core.receive(submission, ticket, now), now)
+        token = secrets.token_urlsafe(18)
+        change = to_change(ticket, core.receive(submission, ticket, now, token), now)
         change.state |= {"idempotency_key": idempotency_key, "fingerprint": fingerprint}
         try:
             self.complaints.create(ticket, change)
@@ -45,14 +47,21 @@ class ComplaintBook:
         return receipt(doc) if doc else None
 
     def notify_reporter(self, event: Envelope, now: datetime) -> None:
-        ticket = event["ticket"]
+        apply_event(
+            self.complaints,
+            event,
+            lambda complaint: core.notify(complaint, event["type"], event["data"], now),
+            now,
+        )
 
-        def decide(complaint):
-            if complaint is None:
-                raise LookupError(f"{ticket} is not recorded here yet")
-            return to_change(ticket, core.notify(complaint, event["type"], event["data"], now), now)
-
-        self.complaints.change(ticket, decide, applying=event["event_id"])
+    def notifications(self, ticket: str, token: str) -> list[dict]:
+        """The reporter's notices, for whoever holds the complaint's tracking token."""
+        doc = self.complaints.get(ticket)
+        if doc is None or not core.token_matches(doc.get("tracking_token"), token):
+            raise CommandRejected(
+                ErrorCode.NOT_FOUND, "no complaint with this ticket and tracking token"
+            )
+        return [core.public_notice(notice) for notice in doc["notifications"]]
 
     def _by_key(self, idempotency_key: str, fingerprint: str) -> dict | None:
         doc = self.complaints.collection.find_one({"idempotency_key": idempotency_key})
@@ -90,6 +99,7 @@ def receipt(doc: dict) -> dict:
         "status": "received",
         "channel": doc["channel"],
         "received_at": doc["received_at"].isoformat(),
+        "tracking_token": doc["tracking_token"],
     }
 
 

@@ -101,3 +101,18 @@ def test_a_confidential_report_hides_its_text_from_the_public(stack):
     assert view["description"] is None and view["title"] is None
     staff = api.track(ticket, user="officer1").json()
     assert staff["description"] == body["description"]
+
+
+def test_notices_need_the_complaints_secret_token(stack):
+    api = Api(stack.url)
+    receipt = api.submit(
+        complaint(reporter={"name": "Anonim", "phone": "08123400000", "anonymous": True})
+    ).json()
+    ticket = receipt["ticket"]
+    token = receipt["notifications_url"].split("token=")[1]
+    own = api.http.get(f"/api/v1/complaints/{ticket}/notifications", params={"token": token})
+    assert own.status_code == 200 and own.json()["notifications"][0]["about"] == "received"
+    for params in ({}, {"token": "tebakan"}, {"token": token[:-1]}):
+        response = api.http.get(f"/api/v1/complaints/{ticket}/notifications", params=params)
+        assert response.status_code == 404 and response.json()["error"] == "not_found"
+    assert "token" not in api.track(ticket).text

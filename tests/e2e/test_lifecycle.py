@@ -72,10 +72,11 @@ def test_a_complaint_goes_from_submission_to_closed(stack):
     assert view["deadline"]["due_at"].endswith("23:59:59+07:00")
     assert any(follow_up in (entry["note"] or "") for entry in view["timeline"])
 
-    # the reporter's notice was recorded in Bahasa Indonesia, on their channel
-    recorded = stack.database("intake").complaints.find_one({"_id": ticket})
-    notice = recorded["notifications"][0]
-    assert notice["channel"] == "sapambakita" and "telah ditindaklanjuti" in notice["message"]
+    # the reporter reads the receipt and the result in the app, in Bahasa Indonesia
+    notices = api.http.get(receipt["notifications_url"]).json()["notifications"]
+    assert [n["about"] for n in notices] == ["received", "resolved"]
+    assert notices[1]["channel"] == "sapambakita"
+    assert "telah ditindaklanjuti" in notices[1]["message"]
 
     # and the month's report counts it as resolved
     month = view["received_at"][:7]

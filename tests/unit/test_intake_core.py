@@ -73,13 +73,16 @@ def test_the_ticket_number_is_readable_and_yearly():
 
 def test_the_received_event_never_carries_the_reporter():
     submission = core.parse_submission("sapambakita", complaint())
-    state, events = core.receive(submission, "SMG-2026-000001", NOW)
+    state, events = core.receive(submission, "SMG-2026-000001", NOW, "secret-token")
     [(event_type, data)] = events
     assert event_type == EventType.COMPLAINT_RECEIVED
     flat = repr(data)
     for secret in ("Siti Rahayu", "081234567890", "siti@contoh.id"):
         assert secret not in flat
     assert state["reporter"]["name"] == "Siti Rahayu"
+    assert "secret-token" not in flat and state["tracking_token"] == "secret-token"
+    [receipt] = state["notifications"]
+    assert receipt["about"] == "received" and "SMG-2026-000001" in receipt["message"]
     assert state["received_at"].microsecond == 123000
 
 
@@ -103,3 +106,9 @@ def test_the_reporter_is_told_the_result_in_bahasa_indonesia():
         recorded, EventType.COMPLAINT_REJECTED, {"reason": "Tidak sesuai fakta"}, NOW
     )
     assert "tidak dapat kami proses" in rejected["message"] and rejected["about"] == "rejected"
+
+
+def test_a_tracking_token_matches_only_itself():
+    assert core.token_matches("abc", "abc")
+    for stored, given in (("abc", "abd"), ("abc", ""), (None, "abc"), ("abc", {"$ne": 1})):
+        assert not core.token_matches(stored, given)
