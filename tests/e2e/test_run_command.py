@@ -60,7 +60,7 @@ def test_scripts_run_starts_everything_and_ctrl_c_stops_it(tmp_path, own_vhost):
         output, _ = process.communicate(timeout=60)
     assert "Aduan is running" in output and "stopping" in output
     time.sleep(1)
-    leftovers = subprocess.run(["pgrep", "-f", f"--port {mongo_port}"], capture_output=True)
+    leftovers = subprocess.run(["pgrep", "-f", "--", f"--port {mongo_port}"], capture_output=True)
     assert leftovers.stdout == b"", "the embedded MongoDB outlived the run command"
     with pytest.raises(httpx.TransportError):
         httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
