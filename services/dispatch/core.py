@@ -7,8 +7,6 @@ from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import EventType
 from services.contracts.lifecycle import Action, Status, next_status
 
-AGENCY_ACTIONS = (Action.ACCEPT, Action.RETURN, Action.RESOLVE)
-
 
 def classified(case: dict | None, data: dict, now: datetime) -> tuple[dict, list]:
     """A new case, or a returned one that the officers classified again."""
@@ -37,15 +35,7 @@ def parse_forward(body: object, case: dict) -> str:
 
 
 def forward(case: dict, agency: str, admin: str, now: datetime) -> tuple[dict, list]:
-    status = next_status(Status(case["status"]), Action.FORWARD)
-    state = {
-        "status": str(status),
-        "agency": agency,
-        "history": [
-            *case["history"],
-            {"action": "forward", "agency": agency, "by": admin, "at": now},
-        ],
-    }
+    state = _move(case, Action.FORWARD, now, {"agency": agency, "by": admin}, agency=agency)
     return state, [(EventType.COMPLAINT_FORWARDED, {"agency": agency, "admin": admin})]
 
 
@@ -86,28 +76,15 @@ def resolve(case: dict, follow_up: str, actor: str, now: datetime) -> tuple[dict
 
 
 def _agency_step(case, action, event_type, details, actor, now) -> tuple[dict, list]:
-    status = next_status(Status(case["status"]), action)
-    agency = case["agency"]
-    state = {
-        "status": str(status),
-        "history": [*case["history"], {"action": str(action), **details, "by": actor, "at": now}],
-    }
-    if action == Action.RETURN:
-        state["agency"] = None
-    return state, [(event_type, {"agency": agency, **details, "by": actor})]
+    # A returned complaint is no longer the agency's.
+    cleared = {"agency": None} if action == Action.RETURN else {}
+    state = _move(case, action, now, {**details, "by": actor}, **cleared)
+    return state, [(event_type, {"agency": case["agency"], **details, "by": actor})]
 
 
 def reopen(case: dict, reason: str, officer: str, now: datetime) -> tuple[dict, list]:
     """The reporter disputes the result: back to the officers, without an agency."""
-    status = next_status(Status(case["status"]), Action.REOPEN)
-    state = {
-        "status": str(status),
-        "agency": None,
-        "history": [
-            *case["history"],
-            {"action": "reopen", "reason": reason, "by": officer, "at": now},
-        ],
-    }
+    state = _move(case, Action.REOPEN, now, {"reason": reason, "by": officer}, agency=None)
     return state, [(EventType.COMPLAINT_REOPENED, {"reason": reason, "by": officer})]
 
 
@@ -115,9 +92,11 @@ def reporter_notified(case: dict, data: dict, now: datetime) -> tuple[dict, list
     """The result reached the reporter: the case closes. Other notices change nothing."""
     if data["about"] != "resolved":
         return None
-    status = next_status(Status(case["status"]), Action.CLOSE)
-    state = {
-        "status": str(status),
-        "history": [*case["history"], {"action": "close", "at": now}],
-    }
-    return state, [(EventType.COMPLAINT_CLOSED, {})]
+    return _move(case, Action.CLOSE, now, {}), [(EventType.COMPLAINT_CLOSED, {})]
+
+
+def _move(case: dict, action: Action, now: datetime, record: dict, **changes) -> dict:
+    """The case after a move the lifecycle table allows, with the move in its history."""
+    status = next_status(Status(case["status"]), action)
+    entry = {"action": str(action), **record, "at": now}
+    return {"status": str(status), **changes, "history": [*case["history"], entry]}
