@@ -57,15 +57,37 @@ class Calendar:
         return self.current
 
 
+class Policies:
+    """The SLA policies, read once per refresh period rather than once per event."""
+
+    def __init__(self, db) -> None:
+        self.db = db
+        self.loaded_at = 0.0
+        self.current: list[Policy] = []
+
+    def all(self) -> list[Policy]:
+        if time.monotonic() - self.loaded_at > CALENDAR_REFRESH_SECONDS:
+            docs = self.db.policies.find({}, {"_id": 0})
+            self.current = [Policy.from_document(doc) for doc in docs]
+            self.loaded_at = time.monotonic()
+        return self.current
+
+    def forget(self) -> None:
+        self.loaded_at = 0.0
+
+
 class Clocks:
-    def __init__(self, clocks: Aggregates, db, calendar: Calendar) -> None:
+    def __init__(
+        self, clocks: Aggregates, db, calendar: Calendar, policies: Policies | None = None
+    ) -> None:
         self.clocks = clocks
         self.db = db
         self.calendar = calendar
+        self.policy_book = policies or Policies(db)
 
     # policies
     def policies(self) -> list[Policy]:
-        return [Policy.from_document(doc) for doc in self.db.policies.find({}, {"_id": 0})]
+        return self.policy_book.all()
 
     def policy_versions(self, policy_id: str) -> list[Policy]:
         versions = sorted(
@@ -76,16 +98,21 @@ class Clocks:
         return versions
 
     def policy(self, key: dict) -> Policy:
-        doc = self.db.policies.find_one({"id": key["id"], "version": key["version"]}, {"_id": 0})
-        return Policy.from_document(doc) if doc else PERWAL_5_2023
+        """The policy a clock was judged by (the default if its document is gone)."""
+        for policy in self.policies():
+            if policy.key == key:
+                return policy
+        return PERWAL_5_2023
 
     def add_policy(self, policy: Policy) -> None:
         key = f"{policy.id}@{policy.version}"
-        if self.db.policies.find_one({"_id": key}):
+        try:
+            self.db.policies.insert_one({"_id": key, **policy.to_document()})
+        except DuplicateKeyError:
             raise CommandRejected(
                 ErrorCode.INVALID_FIELD, f"policy {key} exists; publish a new version", "version"
-            )
-        self.db.policies.insert_one({"_id": key, **policy.to_document()})
+            ) from None
+        self.policy_book.forget()
 
     # events
     def start(self, event: Envelope, now: datetime) -> None:
@@ -288,11 +315,9 @@ class Clocks:
     def recompute_all(self, reason: str, now: datetime, since: date) -> int:
         """New deadlines for the running clocks a calendar change can move."""
         calendar = self.calendar.reload()
-        policies = {(p.id, p.version): p for p in self.policies()}
 
         def step(clock: dict):
-            key = (clock["policy"]["id"], clock["policy"]["version"])
-            return core.recompute(clock, policies.get(key, PERWAL_5_2023), calendar, reason, now)
+            return core.recompute(clock, self.policy(clock["policy"]), calendar, reason, now)
 
         # A changed day moves only the clocks whose counting spans it (a day early and
         # late, for the Jakarta offset); only those whose deadline moves are written.
@@ -359,6 +384,7 @@ class SlaStore(MongoStore):
         super().setup()
         year = datetime.now(UTC).year
         self.calendar = Calendar(self.db, year - 1, year + 3)
+        self.policies = Policies(self.db)
 
     def ensure_indexes(self) -> None:
         self.db.clocks.create_index([("running", 1), ("next_at", 1)])
@@ -375,7 +401,7 @@ class SlaStore(MongoStore):
 
     def domain(self, to_relay: list) -> Clocks:
         (clocks,) = self.aggregates(to_relay)
-        return Clocks(clocks, self.db, self.calendar)
+        return Clocks(clocks, self.db, self.calendar, self.policies)
 
     def _timers_forever(self) -> None:
         last_measure = 0.0
