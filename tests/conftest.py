@@ -31,6 +31,14 @@ def vhost():
     host.delete()
 
 
+@pytest.fixture
+def fresh_vhost():
+    """A virtual host of one test's own, where no service of the session stack consumes."""
+    host = VirtualHost()
+    yield host
+    host.delete()
+
+
 @pytest.fixture(scope="session")
 def stack(mongo, vhost, log_dir):
     """One running system for the end-to-end tests, with staff accounts."""

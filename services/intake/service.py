@@ -25,8 +25,7 @@ class IntakeService:
 
     @rpc
     def receipt(self, ticket: str) -> dict | None:
-        found = self.complaints.receipt(ticket)
-        return {k: v for k, v in found.items() if k != "tracking_token"} if found else None
+        return self.complaints.public_receipt(ticket)
 
     @rpc(expected_exceptions=CommandRejected)
     def notifications(self, ticket: str, token: str) -> list[dict]:

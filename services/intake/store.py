@@ -42,9 +42,12 @@ class ComplaintBook:
             raise
         return receipt(change.state)
 
-    def receipt(self, ticket: str) -> dict | None:
+    def public_receipt(self, ticket: str) -> dict | None:
+        """The receipt as anyone with the ticket may see it: without the tracking token."""
         doc = self.complaints.get(ticket)
-        return receipt(doc) if doc else None
+        if doc is None:
+            return None
+        return {k: v for k, v in receipt(doc).items() if k != "tracking_token"}
 
     def notify_reporter(self, event: Envelope, now: datetime) -> None:
         apply_event(

@@ -9,20 +9,12 @@ import uuid
 import httpx
 import pytest
 
-from tests.support.processes import ROOT, VirtualHost, free_port, wait_for
+from tests.support.processes import ROOT, free_port, wait_for
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def own_vhost():
-    """Not the session's: these services must not take the other stack's events."""
-    host = VirtualHost()
-    yield host
-    host.delete()
-
-
-def test_scripts_run_starts_everything_and_ctrl_c_stops_it(tmp_path, own_vhost):
+def test_scripts_run_starts_everything_and_ctrl_c_stops_it(tmp_path, fresh_vhost):
     port, mongo_port = free_port(), free_port()
     metrics = {
         f"ADUAN_METRICS_PORT_{s}": str(free_port())
@@ -32,7 +24,7 @@ def test_scripts_run_starts_everything_and_ctrl_c_stops_it(tmp_path, own_vhost):
         **os.environ,
         "ADUAN_GATEWAY_PORT": str(port),
         "ADUAN_MONGO_PORT": str(mongo_port),
-        "ADUAN_AMQP_URI": own_vhost.uri,
+        "ADUAN_AMQP_URI": fresh_vhost.uri,
         "ADUAN_DB_PREFIX": f"run{uuid.uuid4().hex[:6]}",
         "ADUAN_DATA_DIR": str(tmp_path),
         **metrics,

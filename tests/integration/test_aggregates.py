@@ -16,7 +16,6 @@ from services.chassis.aggregates import Aggregates, Change
 from services.chassis.publisher import EventPublisher
 from services.chassis.relay import Relay
 from services.contracts.events import EventType
-from tests.support.processes import VirtualHost
 
 pytestmark = pytest.mark.integration
 
@@ -106,39 +105,31 @@ def test_events_saved_after_a_claim_are_not_cleared_with_it(store):
     assert doc["_outbox"][0]["event_id"] == store.to_relay[-1].events[-1]["event_id"]
 
 
-@pytest.fixture
-def empty():
-    """A virtual host of this test's own, where no service consumes."""
-    host = VirtualHost()
-    yield host
-    host.delete()
-
-
-def test_an_unroutable_event_stays_in_the_outbox_until_the_bus_exists(store, empty):
+def test_an_unroutable_event_stays_in_the_outbox_until_the_bus_exists(store, fresh_vhost):
     # The exchange exists but no queue yet: without mandatory, RabbitMQ would confirm
     # the event and drop it.
-    with Connection(empty.uri) as connection:
+    with Connection(fresh_vhost.uri) as connection:
         topology.events_exchange()(connection.default_channel).declare()
-    relay = Relay(EventPublisher(empty.uri))
+    relay = Relay(EventPublisher(fresh_vhost.uri))
     store.change("T-1", counting)
     with pytest.raises(UndeliverableMessage):
         relay.relay(store.to_relay[-1])
     assert store.backlog() == 1
 
-    topology.declare(empty.uri)
+    topology.declare(fresh_vhost.uri)
     later = datetime.now(UTC) + timedelta(minutes=5)
     assert relay.sweep([store], later) == 1
     assert store.backlog() == 0
-    assert empty.messages("aduan.sla.complaint.closed") == 1
-    assert empty.messages("aduan.reporting.complaint.closed") == 1
+    assert fresh_vhost.messages("aduan.sla.complaint.closed") == 1
+    assert fresh_vhost.messages("aduan.reporting.complaint.closed") == 1
 
 
-def test_published_events_are_persistent_json_with_their_id(store, empty):
-    topology.declare(empty.uri)
-    relay = Relay(EventPublisher(empty.uri))
+def test_published_events_are_persistent_json_with_their_id(store, fresh_vhost):
+    topology.declare(fresh_vhost.uri)
+    relay = Relay(EventPublisher(fresh_vhost.uri))
     change = store.change("T-9", counting)
     relay.relay(store.to_relay[-1])
-    connection = pika.BlockingConnection(pika.URLParameters(empty.uri))
+    connection = pika.BlockingConnection(pika.URLParameters(fresh_vhost.uri))
     try:
         method, properties, body = connection.channel().basic_get(
             "aduan.reporting.complaint.closed", auto_ack=True
