@@ -12,8 +12,10 @@ from gateway.config import GatewaySettings
 from gateway.errors import HANDLERS
 from gateway.identity import Identity
 from gateway.metrics import RequestMetrics
-from gateway.routes import auth, complaints, ops, reports, sla, staff
+from gateway.routes import auth, channels, complaints, desk, ops, reports, sla, staff
 from gateway.rpc import RpcClient
+from gateway.throttle import Throttle
+from services.chassis import topology
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,9 @@ ROUTES = [
     Route("/api/v1/auth/token", auth.token, methods=["POST"]),
     Route("/api/v1/agencies", auth.agencies),
     Route("/api/v1/complaints", complaints.submit, methods=["POST"]),
+    Route("/api/v1/desk/complaints", desk.record, methods=["POST"]),
+    Route("/api/v1/channels/sms/messages", channels.sms, methods=["POST"]),
+    Route("/api/v1/channels/social/messages", channels.social, methods=["POST"]),
     Route(TICKET, complaints.track),
     Route(TICKET + "/classify", staff.classify, methods=["POST"]),
     Route(TICKET + "/reject", staff.reject, methods=["POST"]),
@@ -33,8 +38,12 @@ ROUTES = [
     Route(TICKET + "/reopen", staff.reopen, methods=["POST"]),
     Route(TICKET + "/pause", sla.pause, methods=["POST"]),
     Route(TICKET + "/resume", sla.resume, methods=["POST"]),
+    Route(TICKET + "/request-info", sla.request_info, methods=["POST"]),
     Route(TICKET + "/sla", sla.history),
     Route(TICKET + "/notifications", complaints.notifications),
+    Route(TICKET + "/attachments/{file_id}", desk.attachment),
+    Route(TICKET + "/letters", desk.letters),
+    Route(TICKET + "/letters/{letter_id}", desk.letter),
     Route(TICKET + "/{action:str}", staff.agency_step, methods=["POST"]),
     Route("/api/v1/worklist", staff.worklist),
     Route("/api/v1/reports/monthly", reports.monthly),
@@ -54,6 +63,14 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         app.state.settings = settings
+        window = settings.throttle_window
+        app.state.sender_throttle = Throttle(settings.throttle_limit, window)
+        app.state.app_throttle = Throttle(settings.throttle_app_limit, window)
+        try:
+            # The channel queues must exist before the first webhook, adapter running or not.
+            await run_in_threadpool(topology.declare, settings.amqp_uri)
+        except Exception as error:
+            log.warning("event bus not declared yet (services declare it too): %r", error)
         app.state.identity = Identity.connect(settings.mongo_uri, settings.database)
         try:
             await run_in_threadpool(app.state.identity.ensure_indexes)

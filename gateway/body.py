@@ -7,8 +7,8 @@ from starlette.requests import Request
 from gateway.errors import ApiError
 
 
-async def json_body(request: Request, required: bool = True) -> object:
-    limit = request.app.state.settings.max_body
+async def read_limited(request: Request, limit: int) -> bytes:
+    """The raw body, refused with 413 as soon as it passes `limit` bytes."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
@@ -17,6 +17,11 @@ async def json_body(request: Request, required: bool = True) -> object:
         raw += chunk
         if len(raw) > limit:
             raise _too_large(limit)
+    return bytes(raw)
+
+
+async def json_body(request: Request, required: bool = True) -> object:
+    raw = await read_limited(request, request.app.state.settings.max_body)
     if not raw:
         if required:
             raise ApiError("invalid_json", "the request needs a JSON body")

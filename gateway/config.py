@@ -9,7 +9,14 @@
 | ADUAN_PUBLIC_URL | http://HOST:PORT | the base of tracking URLs given to reporters |
 | ADUAN_TOKEN_TTL | 28800 | seconds a staff bearer token lives (8 hours) |
 | ADUAN_RPC_TIMEOUT | 10 | seconds to wait for a service before answering 503 |
-| ADUAN_MAX_BODY | 1048576 | largest request body in bytes (413 above it) |
+| ADUAN_MAX_BODY | 1048576 | largest JSON request body in bytes (413 above it) |
+| ADUAN_MAX_UPLOAD | 10485760 | largest multipart request (complaint with attachments) |
+| ADUAN_MAX_FILE | 5242880 | largest single attachment |
+| ADUAN_SMS_WEBHOOK_SECRET | (none) | HMAC secret shared with the SMS gateway; unset: webhook off |
+| ADUAN_SOCIAL_WEBHOOK_SECRET | (none) | HMAC secret shared with the social-media relay |
+| ADUAN_THROTTLE_LIMIT | 20 | messages one SMS number or social account may send per window |
+| ADUAN_THROTTLE_APP_LIMIT | 60 | app submissions one client address may make per window |
+| ADUAN_THROTTLE_WINDOW | 600 | the throttling window in seconds |
 """
 
 import os
@@ -27,6 +34,13 @@ class GatewaySettings:
     token_ttl: int
     rpc_timeout: float
     max_body: int
+    max_upload: int
+    max_file: int
+    sms_secret: str
+    social_secret: str
+    throttle_limit: int
+    throttle_app_limit: int
+    throttle_window: float
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "GatewaySettings":
@@ -43,4 +57,11 @@ class GatewaySettings:
             token_ttl=int(env.get("ADUAN_TOKEN_TTL", "28800")),
             rpc_timeout=float(env.get("ADUAN_RPC_TIMEOUT", "10")),
             max_body=int(env.get("ADUAN_MAX_BODY", str(1024 * 1024))),
+            max_upload=int(env.get("ADUAN_MAX_UPLOAD", str(10 * 1024 * 1024))),
+            max_file=int(env.get("ADUAN_MAX_FILE", str(5 * 1024 * 1024))),
+            sms_secret=env.get("ADUAN_SMS_WEBHOOK_SECRET", ""),
+            social_secret=env.get("ADUAN_SOCIAL_WEBHOOK_SECRET", ""),
+            throttle_limit=int(env.get("ADUAN_THROTTLE_LIMIT", "20")),
+            throttle_app_limit=int(env.get("ADUAN_THROTTLE_APP_LIMIT", "60")),
+            throttle_window=float(env.get("ADUAN_THROTTLE_WINDOW", "600")),
         )

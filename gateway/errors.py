@@ -11,6 +11,7 @@ log = logging.getLogger(__name__)
 
 STATUS_BY_CODE = {
     "invalid_json": 400,
+    "invalid_body": 400,
     "invalid_header": 400,
     "invalid_field": 422,
     "unauthorized": 401,
@@ -22,6 +23,9 @@ STATUS_BY_CODE = {
     "idempotency_key_reused": 422,
     "body_too_large": 413,
     "unsupported_media_type": 415,
+    "invalid_signature": 401,
+    "too_many_requests": 429,
+    "channel_not_configured": 503,
     "backend_unavailable": 503,
     "internal_error": 500,
 }
@@ -45,9 +49,13 @@ def error_response(error: ApiError) -> JSONResponse:
     body = {"error": error.code, "message": error.message}
     if error.field:
         body["field"] = error.field
-    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    headers = None
+    if error.status == 401 and error.code != "invalid_signature":
+        headers = {"WWW-Authenticate": "Bearer"}
     if error.status == 503:
         headers = {"Retry-After": "5"}
+    if error.status == 429:
+        headers = {"Retry-After": str(getattr(error, "retry_after", 60))}
     return JSONResponse(body, status_code=error.status, headers=headers)
 
 

@@ -1,9 +1,12 @@
-"""Calls Nameko services over RabbitMQ from asyncio, speaking Nameko's RPC protocol.
+"""Calls Nameko services over RabbitMQ from asyncio, speaking Nameko's RPC protocol,
+and publishes the events the gateway itself originates (channel webhooks).
 
 A pika BlockingConnection lives in one thread of its own (pika connections are not
 thread-safe); coroutines hand it requests with add_callback_threadsafe and await a
 future that the reply resolves. Requests are mandatory, so a service with no queue
-answers at once as unavailable instead of timing out.
+answers at once as unavailable instead of timing out. Events go out on a second channel
+in confirm mode: persistent and mandatory, so `publish` returns only once the broker
+has queued the event, and raises when no queue takes it.
 """
 
 import asyncio
@@ -21,6 +24,7 @@ from gateway.errors import ApiError, BackendUnavailable
 log = logging.getLogger(__name__)
 
 RPC_EXCHANGE = "nameko-rpc"
+EVENTS_EXCHANGE = "aduan.events"
 
 
 class RpcClient:
@@ -30,6 +34,7 @@ class RpcClient:
         self._pending: dict[str, tuple[asyncio.AbstractEventLoop, asyncio.Future]] = {}
         self._connection: pika.BlockingConnection | None = None
         self._channel: BlockingChannel | None = None
+        self._events: BlockingChannel | None = None
         self._reply_to = uuid.uuid4().hex
         self._stopping = threading.Event()
         self._ready = threading.Event()
@@ -71,6 +76,42 @@ class RpcClient:
             self._pending.pop(correlation_id, None)
         return unpack(service, reply)
 
+    async def publish(self, event: dict) -> None:
+        """Publishes an event envelope; returns once RabbitMQ confirmed it is queued."""
+        connection = self._connection
+        if not self.ready or connection is None:
+            raise BackendUnavailable("the message bus is not reachable; try again shortly")
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+
+        def send() -> None:
+            properties = pika.BasicProperties(
+                content_type="application/json",
+                content_encoding="utf-8",
+                delivery_mode=2,
+                message_id=event["event_id"],
+            )
+            try:
+                self._events.basic_publish(
+                    EVENTS_EXCHANGE, event["type"], json.dumps(event), properties, mandatory=True
+                )
+            except Exception as error:
+                log.warning("could not publish %s: %r", event["type"], error)
+                unavailable = BackendUnavailable("the message could not be queued; try again")
+                loop.call_soon_threadsafe(_settle, future, None, unavailable)
+                return
+            loop.call_soon_threadsafe(_settle, future, None, None)
+
+        try:
+            connection.add_callback_threadsafe(send)
+            await asyncio.wait_for(future, self.timeout)
+        except TimeoutError:
+            raise BackendUnavailable("the message bus did not confirm in time") from None
+        except (pika.exceptions.AMQPError, RuntimeError):
+            raise BackendUnavailable(
+                "the message bus is not reachable; try again shortly"
+            ) from None
+
     def _publish(self, routing_key: str, body: str, correlation_id: str) -> None:
         properties = pika.BasicProperties(
             reply_to=self._reply_to,
@@ -103,12 +144,14 @@ class RpcClient:
             channel.queue_bind(queue, RPC_EXCHANGE, routing_key=self._reply_to)
             channel.basic_consume(queue, self._on_reply, auto_ack=True)
             channel.add_on_return_callback(self._on_return)
-            self._connection, self._channel = connection, channel
+            events = connection.channel()
+            events.confirm_delivery()
+            self._connection, self._channel, self._events = connection, channel, events
             self._ready.set()
             while not self._stopping.is_set():
                 connection.process_data_events(time_limit=0.5)
         finally:
-            self._connection = self._channel = None
+            self._connection = self._channel = self._events = None
             if connection.is_open:
                 connection.close()
 

@@ -6,8 +6,11 @@ from pathlib import Path
 import pytest
 
 from tests.support.processes import MongoServer, Stack, VirtualHost
+from tests.support.providers import StandIn
 
 PASSWORD = "correct horse battery staple"
+SMS_SECRET = "sms-webhook-test-secret"
+SOCIAL_SECRET = "social-webhook-test-secret"
 
 
 @pytest.fixture(scope="session")
@@ -40,9 +43,36 @@ def fresh_vhost():
 
 
 @pytest.fixture(scope="session")
-def stack(mongo, vhost, log_dir):
+def providers():
+    """The SMS gateway, the social platform and SP4N-LAPOR!, played locally."""
+    played = {"sms": StandIn(), "social": StandIn(), "lapor": StandIn()}
+    yield played
+    for stand_in in played.values():
+        stand_in.stop()
+
+
+def provider_env(providers) -> dict:
+    return {
+        "ADUAN_SMS_PROVIDER_URL": providers["sms"].url,
+        "ADUAN_SMS_PROVIDER_TOKEN": providers["sms"].token,
+        "ADUAN_SOCIAL_PROVIDER_URL": providers["social"].url,
+        "ADUAN_SOCIAL_PROVIDER_TOKEN": providers["social"].token,
+        "ADUAN_LAPOR_URL": providers["lapor"].url,
+        "ADUAN_LAPOR_TOKEN": providers["lapor"].token,
+        "ADUAN_LAPOR_POLL_SECONDS": "0.5",
+        "ADUAN_SMS_WEBHOOK_SECRET": SMS_SECRET,
+        "ADUAN_SOCIAL_WEBHOOK_SECRET": SOCIAL_SECRET,
+        "ADUAN_DELIVERY_INTERVAL": "0.3",
+        "ADUAN_DELIVERY_RETRY_BASE": "0.5",
+        "ADUAN_SMS_PART_WAIT": "5",
+        "ADUAN_THROTTLE_LIMIT": "6",
+    }
+
+
+@pytest.fixture(scope="session")
+def stack(mongo, vhost, log_dir, providers):
     """One running system for the end-to-end tests, with staff accounts."""
-    running = Stack(mongo, vhost, log_dir).start_all()
+    running = Stack(mongo, vhost, log_dir, **provider_env(providers)).start_all()
     assert running.admin("seed").returncode == 0
     for username, role, agency in STAFF:
         extra = ["--agency", agency] if agency else []

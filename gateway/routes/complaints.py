@@ -7,21 +7,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from gateway.auth import caller
-from gateway.body import json_body
 from gateway.errors import ApiError, BackendUnavailable
 from gateway.identity import Role
+from gateway.uploads import complaint_with_files
 from services.contracts.reference import TICKET_PATTERN, Channel
 
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 
 
 async def submit(request: Request) -> JSONResponse:
-    key = request.headers.get("idempotency-key")
-    if key is not None and not IDEMPOTENCY_KEY.match(key):
-        raise ApiError(
-            "invalid_header", "Idempotency-Key: 1-200 visible ASCII characters", "Idempotency-Key"
-        )
-    body = await json_body(request)
+    """A complaint from the app: JSON, or multipart with photos (gateway/uploads.py)."""
+    key = idempotency_key(request)
+    client = request.client.host if request.client else "unknown"
+    request.app.state.app_throttle.check(f"app:{client}", key or uuid.uuid4().hex, "complaints")
+    body, files, _ = await complaint_with_files(request)
     # Without a client key every request is new, but a redelivered request is not.
     scoped_key = f"{Channel.SAPAMBAKITA}:{key}" if key else f"request:{uuid.uuid4().hex}"
     receipt = await request.app.state.rpc.call(
@@ -30,19 +29,42 @@ async def submit(request: Request) -> JSONResponse:
         channel=str(Channel.SAPAMBAKITA),
         body=body,
         idempotency_key=scoped_key,
+        files=files,
     )
+    return JSONResponse(with_links(request, receipt), status_code=202)
+
+
+def idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is not None and not IDEMPOTENCY_KEY.match(key):
+        raise ApiError(
+            "invalid_header", "Idempotency-Key: 1-200 visible ASCII characters", "Idempotency-Key"
+        )
+    return key
+
+
+def with_links(request: Request, receipt: dict) -> dict:
+    """The receipt with where to track the complaint and read its notices (secret link)."""
     base = f"{request.app.state.settings.public_url}/api/v1/complaints/{receipt['ticket']}"
     token = receipt.pop("tracking_token")
     receipt["tracking_url"] = base
     receipt["notifications_url"] = f"{base}/notifications?token={token}"
-    return JSONResponse(receipt, status_code=202)
+    return receipt
 
 
 async def notifications(request: Request) -> JSONResponse:
-    """The reporter's notices (receipt, rejection, result) for the app to poll; the
-    secret token from the receipt stands in for an account, so anonymous reporters
-    get them too."""
+    """The reporter's notices (receipt, forwarding, questions, rejection, result) for the
+    app to poll; the secret token from the receipt stands in for an account, so
+    anonymous reporters get them too. Staff see each notice's recipient and delivery."""
     ticket = ticket_from(request)
+    staff = await caller(request)
+    if staff is not None:
+        if staff.role == Role.AGENCY_ADMIN:
+            raise ApiError("forbidden", "notices to reporters are for officers and supervisors")
+        notices = await request.app.state.rpc.call("intake", "staff_notifications", ticket=ticket)
+        if notices is None:
+            raise ApiError("not_found", f"there is no complaint {ticket}")
+        return JSONResponse({"ticket": ticket, "notifications": notices})
     token = request.query_params.get("token", "")
     notices = await request.app.state.rpc.call(
         "intake", "notifications", ticket=ticket, token=token

@@ -14,6 +14,9 @@
 | ADUAN_MAX_WORKERS | 10 | concurrent workers per service process |
 | ADUAN_TIMER_INTERVAL | 5.0 | seconds between sweeps for due SLA timers |
 | ADUAN_MONGO_SLOW_MS | 0 | log MongoDB commands slower than this; 0 turns it off |
+| ADUAN_PUBLIC_URL | http://127.0.0.1:8080 | the gateway as reporters reach it (links in replies) |
+
+Channel adapters read their providers' settings themselves (docs/channels.md).
 """
 
 import os
@@ -25,6 +28,10 @@ DEFAULT_METRICS_PORTS = {
     "dispatch": 9103,
     "sla": 9104,
     "reporting": 9105,
+    "sms": 9106,
+    "social": 9107,
+    "lapor": 9108,
+    "desk": 9109,
 }
 
 
@@ -43,6 +50,7 @@ class Settings:
     max_workers: int
     mongo_slow_ms: int
     timer_interval: float
+    public_url: str
 
     @classmethod
     def from_env(cls, service: str, env: dict[str, str] | None = None) -> "Settings":
@@ -68,4 +76,5 @@ class Settings:
             max_workers=int(env.get("ADUAN_MAX_WORKERS", "10")),
             mongo_slow_ms=int(env.get("ADUAN_MONGO_SLOW_MS", "0")),
             timer_interval=float(env.get("ADUAN_TIMER_INTERVAL", "5.0")),
+            public_url=env.get("ADUAN_PUBLIC_URL", "http://127.0.0.1:8080").rstrip("/"),
         )

@@ -12,6 +12,10 @@ SERVICES = {
     "dispatch": "services.dispatch.service:DispatchService",
     "sla": "services.sla.service:SlaService",
     "reporting": "services.reporting.service:ReportingService",
+    "sms": "services.sms.service:SmsService",
+    "social": "services.social.service:SocialService",
+    "lapor": "services.lapor.service:LaporService",
+    "desk": "services.desk.service:DeskService",
 }
 
 
@@ -29,8 +33,13 @@ def main(argv: list[str] | None = None) -> None:
 
     from nameko import config
     from nameko.cli.run import run
+    from nameko.exceptions import deserialize_to_instance
 
     from services.chassis.config import Settings
+    from services.contracts.errors import CommandRejected
+
+    # A service calling another gets the callee's refusal back as a CommandRejected.
+    deserialize_to_instance(CommandRejected)
 
     settings = Settings.from_env(name)
     config.setup(

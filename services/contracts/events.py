@@ -6,6 +6,9 @@ The body is a JSON envelope:
     {"event_id": str (uuid4 hex), "type": EventType, "version": int,
      "occurred_at": ISO 8601 UTC, "ticket": str, "data": {...}}
 
+`ticket` is "" on the channel.* events: a message that arrived through a channel has
+no ticket until intake records it.
+
 `data` follows the TypedDict named for the event below. A consumer accepts any
 version it knows and parks the rest.
 """
@@ -27,6 +30,7 @@ class EventType(StrEnum):
     COMPLAINT_RETURNED = "complaint.returned"
     COMPLAINT_RESOLVED = "complaint.resolved"
     REPORTER_NOTIFIED = "reporter.notified"
+    NOTICE_DELIVERY = "reporter.delivery"
     COMPLAINT_CLOSED = "complaint.closed"
     COMPLAINT_REOPENED = "complaint.reopened"
     DEADLINE_SET = "sla.deadline_set"
@@ -35,6 +39,10 @@ class EventType(StrEnum):
     SLA_BREACHED = "sla.breached"
     SLA_PAUSED = "sla.paused"
     SLA_RESUMED = "sla.resumed"
+    # Messages a channel delivered, published by the gateway's webhooks for the channel's
+    # adapter. They carry the sender's identity, so only that adapter subscribes.
+    SMS_RECEIVED = "channel.sms.received"
+    SOCIAL_RECEIVED = "channel.media_sosial.received"
 
 
 class Envelope(TypedDict):
@@ -107,9 +115,30 @@ class ComplaintResolved(TypedDict):
 
 
 class ReporterNotified(TypedDict):
+    """A notice for the reporter, recorded by intake, for the channel's adapter to deliver.
+
+    about: received | forwarded | info_requested | rejected | resolved.
+    deliver is false when the reporter reads notices only through the tracking link
+    (anonymous); details hold the notice's variable parts (reason, follow_up, question,
+    agency) so an adapter can fit the text to its medium. Never the reporter's identity.
+    """
+
     channel: str
     about: str
     message: str
+    notice_id: NotRequired[str]
+    deliver: NotRequired[bool]
+    details: NotRequired[dict]
+
+
+class NoticeDelivery(TypedDict):
+    """A channel adapter's report on one notice: delivered, or failed after retries."""
+
+    notice_id: str
+    status: str  # delivered | failed
+    attempts: int
+    at: str
+    error: NotRequired[str]
 
 
 class ComplaintClosed(TypedDict):
@@ -146,6 +175,31 @@ class SlaTimerFired(TypedDict):
 
 class SlaPaused(TypedDict):
     since: str
+    # Set when staff paused the clock to ask the reporter for more information.
+    question: NotRequired[str]
+    by: NotRequired[str]
+
+
+class SmsReceived(TypedDict):
+    """One SMS as the SMS gateway delivered it; a long message comes in parts."""
+
+    message_id: str
+    sender: str
+    text: str
+    received_at: str
+    part: NotRequired[dict]  # {"ref": str, "index": int (1-based), "total": int}
+
+
+class SocialReceived(TypedDict):
+    """A mention of, or a direct message to, one of the city's official accounts."""
+
+    platform: str
+    post_id: str
+    kind: str  # mention | direct_message
+    author: dict  # {"handle": str, "name"?: str}
+    text: str
+    media: list[str]
+    received_at: str
 
 
 class SlaResumed(TypedDict):
@@ -155,7 +209,13 @@ class SlaResumed(TypedDict):
 # Who consumes what. Every service declares all of these queues at start-up, so an
 # event published before its consumer first ran is kept, not dropped.
 SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
-    "intake": (EventType.COMPLAINT_REJECTED, EventType.COMPLAINT_RESOLVED),
+    "intake": (
+        EventType.COMPLAINT_REJECTED,
+        EventType.COMPLAINT_RESOLVED,
+        EventType.COMPLAINT_FORWARDED,
+        EventType.SLA_PAUSED,
+        EventType.NOTICE_DELIVERY,
+    ),
     "triage": (
         EventType.COMPLAINT_RECEIVED,
         EventType.COMPLAINT_RETURNED,
@@ -172,5 +232,19 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
         EventType.COMPLAINT_CLOSED,
         EventType.COMPLAINT_REOPENED,
     ),
-    "reporting": tuple(EventType),
+    "reporting": tuple(t for t in EventType if not t.startswith("channel.")),
+    # Channel adapters: each delivers the notices for its own channel.
+    "sms": (EventType.SMS_RECEIVED, EventType.REPORTER_NOTIFIED),
+    "social": (EventType.SOCIAL_RECEIVED, EventType.REPORTER_NOTIFIED),
+    "lapor": (EventType.REPORTER_NOTIFIED,),
+    "desk": (EventType.REPORTER_NOTIFIED,),
+}
+
+# The adapter service that carries each channel's messages.
+ADAPTER_FOR_CHANNEL = {
+    "sms": "sms",
+    "media_sosial": "social",
+    "lapor": "lapor",
+    "tatap_muka": "desk",
+    "surat": "desk",
 }

@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from services.chassis import fields
@@ -18,17 +19,83 @@ TICKET_PREFIX = "SMG"
 PHONE_PATTERN = re.compile(r"^\+?[0-9]{8,15}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
-SUBMISSION_FIELDS = ("reporter", "title", "description", "location", "category")
-REPORTER_FIELDS = ("name", "phone", "email", "anonymous", "confidential")
+SUBMISSION_FIELDS = ("reporter", "title", "description", "location", "category", "media")
+# Channels that deliver free text: intake derives title and kecamatan from it.
+TEXT_CHANNELS = (Channel.SMS, Channel.MEDIA_SOSIAL)
+MESSAGE_FIELDS = ("reporter", "text", "media")
+URL_PATTERN = re.compile(r"^https?://[^\s]{3,500}$")
+KECAMATAN_IN_TEXT = [
+    (re.compile(rf"\b{re.escape(name.casefold())}\b"), name)
+    for name in sorted(KECAMATAN, key=len, reverse=True)
+]
+REPORTER_FIELDS = ("name", "phone", "email", "address", "handle", "anonymous", "confidential")
 LOCATION_FIELDS = ("kecamatan", "kelurahan", "address", "lat", "lon")
 KECAMATAN_BY_KEY = {name.casefold(): name for name in KECAMATAN}
 
 
 @dataclass(frozen=True)
+class ChannelRule:
+    """What a channel must give: how the answer reaches the reporter, and where."""
+
+    contact: tuple[str, ...]  # reporter fields, one of which is required
+    contact_hint: str
+    named: bool  # the reporter's name is required
+    located: bool  # location.kecamatan is required (text channels: officers complete it)
+    # An anonymous reporter of this channel reads notices only through the tracking link.
+    anonymous_by_link: bool
+
+
+CHANNEL_RULES: dict[str, ChannelRule] = {
+    Channel.SAPAMBAKITA: ChannelRule(
+        ("phone", "email"),
+        "give a phone number or an email, so the result can reach you",
+        named=True,
+        located=True,
+        anonymous_by_link=True,
+    ),
+    Channel.TATAP_MUKA: ChannelRule(
+        ("phone", "email", "address"),
+        "give the reporter's phone, email or postal address",
+        named=True,
+        located=True,
+        anonymous_by_link=True,
+    ),
+    Channel.SURAT: ChannelRule(
+        ("address",),
+        "give the postal address the reply letter goes to",
+        named=True,
+        located=True,
+        anonymous_by_link=True,
+    ),
+    Channel.SMS: ChannelRule(
+        ("phone",),
+        "the sender's number is required",
+        named=False,
+        located=False,
+        anonymous_by_link=False,
+    ),
+    Channel.MEDIA_SOSIAL: ChannelRule(
+        ("handle",),
+        "the author's handle is required",
+        named=False,
+        located=False,
+        anonymous_by_link=False,
+    ),
+    # LAPOR! answers its own users; the city never contacts them directly.
+    Channel.LAPOR: ChannelRule((), "", named=False, located=False, anonymous_by_link=False),
+}
+
+ATTACHMENT_FIELDS = ("id", "filename", "content_type", "size", "sha256")
+MAX_ATTACHMENTS = 10
+
+
+@dataclass(frozen=True)
 class Reporter:
-    name: str
+    name: str | None
     phone: str | None
     email: str | None
+    address: str | None
+    handle: str | None
     anonymous: bool
     confidential: bool
 
@@ -41,6 +108,9 @@ class Submission:
     description: str
     location: dict
     category_hint: str | None
+    attachments: tuple[dict, ...] = ()
+    recorded_by: str | None = None
+    media: tuple[str, ...] = ()
 
     def fingerprint(self) -> str:
         """Identifies the content, to tell a retry from a reused idempotency key."""
@@ -48,24 +118,82 @@ class Submission:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def parse_submission(channel: str, body: object) -> Submission:
+def parse_submission(
+    channel: str,
+    body: object,
+    attachments: list[dict] | None = None,
+    recorded_by: str | None = None,
+) -> Submission:
+    """A complaint from any channel. `attachments` are the stored files' descriptions
+    (the gateway checked type and size); `recorded_by` is the officer at a service desk."""
     if channel not in set(Channel):
         raise fields.invalid("channel", f"must be one of: {', '.join(Channel)}")
+    rule = CHANNEL_RULES[channel]
+    if channel in TEXT_CHANNELS and isinstance(body, dict) and "text" in body:
+        body = from_text(body)
     body = fields.obj(body, "", SUBMISSION_FIELDS)
     return Submission(
         channel=channel,
-        reporter=parse_reporter(body.get("reporter")),
+        reporter=parse_reporter(body.get("reporter"), rule),
         title=fields.text(body, "title", "title", min_len=5, max_len=200),
         description=fields.text(body, "description", "description", min_len=10, max_len=5000),
-        location=parse_location(body.get("location")),
+        location=parse_location(body.get("location"), rule.located),
         category_hint=fields.choice(body, "category", "category", Category, required=False),
+        attachments=parse_attachments(attachments or []),
+        recorded_by=recorded_by,
+        media=parse_media(body),
     )
 
 
-def parse_reporter(value: object) -> Reporter:
+def from_text(message: dict) -> dict:
+    """A complaint body from a free-text message: its first sentence is the title, the
+    whole text the description, and a kecamatan named in it the location."""
+    message = fields.obj(message, "", MESSAGE_FIELDS)
+    text = fields.text(message, "text", "text", min_len=10, max_len=5000)
+    body = {"reporter": message.get("reporter"), "title": title_of(text), "description": text}
+    kecamatan = kecamatan_in(text)
+    if kecamatan:
+        body["location"] = {"kecamatan": kecamatan}
+    if "media" in message:
+        body["media"] = message["media"]
+    return body
+
+
+def title_of(text: str, limit: int = 80) -> str:
+    first = re.split(r"(?<=[.!?])\s|\n", text.strip(), maxsplit=1)[0].strip()
+    if len(first) <= limit:
+        return first if len(first) >= 5 else text[:limit].strip()
+    cut = first[:limit].rsplit(" ", 1)[0]
+    return cut + "..."
+
+
+def kecamatan_in(text: str) -> str | None:
+    folded = text.casefold()
+    for pattern, name in KECAMATAN_IN_TEXT:
+        if pattern.search(folded):
+            return name
+    return None
+
+
+def parse_media(body: dict) -> tuple[str, ...]:
+    links = fields.text_list(body, "media", "media", max_items=10)
+    for link in links:
+        if not URL_PATTERN.match(link):
+            raise fields.invalid("media", "must be http(s) links")
+    return tuple(links)
+
+
+def parse_attachments(attachments: list[dict]) -> tuple[dict, ...]:
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise fields.invalid("attachments", f"at most {MAX_ATTACHMENTS} files per complaint")
+    return tuple({k: item[k] for k in ATTACHMENT_FIELDS} for item in attachments)
+
+
+def parse_reporter(value: object, rule: ChannelRule = CHANNEL_RULES[Channel.SAPAMBAKITA]):
     if value is None:
         raise fields.invalid("reporter", "is required")
     body = fields.obj(value, "reporter", REPORTER_FIELDS)
+    anonymous = fields.flag(body, "anonymous", "reporter.anonymous")
     phone = fields.text(body, "phone", "reporter.phone", max_len=32, required=False)
     if phone is not None:
         phone = re.sub(r"[\s\-().]", "", phone)
@@ -74,29 +202,44 @@ def parse_reporter(value: object) -> Reporter:
     email = fields.text(body, "email", "reporter.email", max_len=254, required=False)
     if email is not None and not EMAIL_PATTERN.match(email):
         raise fields.invalid("reporter.email", "must be an email address such as nama@contoh.id")
-    if phone is None and email is None:
-        raise fields.invalid(
-            "reporter.phone", "give a phone number or an email, so the result can reach you"
-        )
-    return Reporter(
-        name=fields.text(body, "name", "reporter.name", min_len=2, max_len=120),
+    reporter = Reporter(
+        name=fields.text(
+            body,
+            "name",
+            "reporter.name",
+            min_len=2,
+            max_len=120,
+            required=rule.named and not anonymous,
+        ),
         phone=phone,
         email=email,
-        anonymous=fields.flag(body, "anonymous", "reporter.anonymous"),
+        address=fields.text(body, "address", "reporter.address", max_len=300, required=False),
+        handle=fields.text(body, "handle", "reporter.handle", max_len=100, required=False),
+        anonymous=anonymous,
         confidential=fields.flag(body, "confidential", "reporter.confidential"),
     )
+    # An anonymous reporter of a tracking-link channel needs no contact at all.
+    needs_contact = rule.contact and not (anonymous and rule.anonymous_by_link)
+    if needs_contact and all(getattr(reporter, name) is None for name in rule.contact):
+        raise fields.invalid(f"reporter.{rule.contact[0]}", rule.contact_hint)
+    return reporter
 
 
-def parse_location(value: object) -> dict:
+def parse_location(value: object, required: bool = True) -> dict:
     if value is None:
-        raise fields.invalid("location", "is required")
+        if required:
+            raise fields.invalid("location", "is required")
+        return {}
     body = fields.obj(value, "location", LOCATION_FIELDS)
-    kecamatan = fields.text(body, "kecamatan", "location.kecamatan", max_len=60)
-    canonical = KECAMATAN_BY_KEY.get(kecamatan.casefold())
-    if canonical is None:
-        raise fields.invalid(
-            "location.kecamatan", f"must be a kecamatan of Kota Semarang: {', '.join(KECAMATAN)}"
-        )
+    kecamatan = fields.text(body, "kecamatan", "location.kecamatan", max_len=60, required=required)
+    canonical = None
+    if kecamatan is not None:
+        canonical = KECAMATAN_BY_KEY.get(kecamatan.casefold())
+        if canonical is None:
+            raise fields.invalid(
+                "location.kecamatan",
+                f"must be a kecamatan of Kota Semarang: {', '.join(KECAMATAN)}",
+            )
     location = {
         "kecamatan": canonical,
         "kelurahan": fields.text(
@@ -118,19 +261,13 @@ def ticket_number(year: int, sequence: int) -> str:
 
 
 def receive(
-    submission: Submission, ticket: str, now: datetime, tracking_token: str
+    submission: Submission, ticket: str, now: datetime, tracking_token: str, notice_id: str
 ) -> tuple[dict, list]:
-    """The complaint as recorded, with the reporter's receipt notice, and the event
+    """The complaint as recorded, with the reporter's receipt notice, and the events
     announcing it (without the reporter). The tracking token lets the reporter, anonymous
     or not, read their notices."""
     # MongoDB keeps milliseconds; the answer to a retry must match the first answer.
     now = now.replace(microsecond=now.microsecond // 1000 * 1000)
-    receipt = {
-        "about": "received",
-        "channel": submission.channel,
-        "message": receipt_notice(ticket),
-        "at": now,
-    }
     state = {
         "ticket": ticket,
         "channel": submission.channel,
@@ -140,8 +277,11 @@ def receive(
         "description": submission.description,
         "location": submission.location,
         "category_hint": submission.category_hint,
+        "attachments": list(submission.attachments),
+        "media": list(submission.media),
+        "recorded_by": submission.recorded_by,
         "tracking_token": tracking_token,
-        "notifications": [receipt],
+        "notifications": [],
     }
     event = {
         "channel": submission.channel,
@@ -152,15 +292,78 @@ def receive(
         "category_hint": submission.category_hint,
         "anonymous": submission.reporter.anonymous,
         "confidential": submission.reporter.confidential,
+        "attachments": [
+            {k: a[k] for k in ("id", "filename", "content_type", "size")}
+            for a in submission.attachments
+        ],
+        "media": list(submission.media),
     }
-    return state, [(EventType.COMPLAINT_RECEIVED, event)]
+    noticed, notified = notify(state, Notice.RECEIVED, {}, now, notice_id)
+    return state | noticed, [(EventType.COMPLAINT_RECEIVED, event), *notified]
 
 
-def receipt_notice(ticket: str) -> str:
+class Notice(StrEnum):
+    RECEIVED = "received"
+    FORWARDED = "forwarded"
+    INFO_REQUESTED = "info_requested"
+    REJECTED = "rejected"
+    RESOLVED = "resolved"
+
+
+def notice_text(ticket: str, about: Notice, details: dict) -> str:
+    """What the reporter is told, in Bahasa Indonesia."""
+    if about == Notice.RECEIVED:
+        return (
+            f"Pengaduan Anda telah kami terima dengan nomor {ticket}. Simpan nomor ini untuk "
+            "memantau perkembangannya; kami akan mengabarkan hasilnya."
+        )
+    if about == Notice.FORWARDED:
+        return (
+            f"Pengaduan Anda nomor {ticket} telah diteruskan kepada {details['agency_name']} "
+            "untuk ditindaklanjuti."
+        )
+    if about == Notice.INFO_REQUESTED:
+        return (
+            f"Untuk menindaklanjuti pengaduan nomor {ticket}, petugas memerlukan keterangan "
+            f"tambahan: {details['question']}. Mohon sampaikan melalui saluran yang sama "
+            "dengan menyebut nomor pengaduan."
+        )
+    if about == Notice.REJECTED:
+        return (
+            f"Pengaduan Anda nomor {ticket} tidak dapat kami proses. "
+            f"Alasan: {details['reason']}. Anda dapat mengajukan pengaduan baru "
+            "dengan keterangan yang lebih lengkap."
+        )
     return (
-        f"Pengaduan Anda telah kami terima dengan nomor {ticket}. Simpan nomor ini untuk "
-        "memantau perkembangannya; kami akan mengabarkan hasilnya."
+        f"Pengaduan Anda nomor {ticket} telah ditindaklanjuti. "
+        f"Tindak lanjut: {details['follow_up']}. Terima kasih telah menyampaikan pengaduan."
     )
+
+
+def delivered_through_channel(complaint: dict) -> bool:
+    """False when the reporter reads notices only through the tracking link."""
+    rule = CHANNEL_RULES[complaint["channel"]]
+    return not (complaint["reporter"]["anonymous"] and rule.anonymous_by_link)
+
+
+def recipient(complaint: dict) -> str:
+    """Whom a channel's notice reaches, as staff read it."""
+    reporter, channel = complaint["reporter"], complaint["channel"]
+    if channel == Channel.SMS:
+        return reporter["phone"]
+    if channel == Channel.MEDIA_SOSIAL:
+        return reporter["handle"]
+    if channel == Channel.LAPOR:
+        return "SP4N-LAPOR!"
+    if channel == Channel.SURAT:
+        return f"{reporter['name']}, {reporter['address']}"
+    if channel == Channel.TATAP_MUKA:
+        return f"{reporter['name']} (loket pengaduan)"
+    return "aplikasi SapaMbakIta"
+
+
+def staff_notice(notice: dict) -> dict:
+    return public_notice(notice) | {"id": notice.get("id"), "to": notice.get("to")}
 
 
 def token_matches(stored: str | None, given: object) -> bool:
@@ -177,28 +380,63 @@ def public_notice(notice: dict) -> dict:
         "channel": notice["channel"],
         "message": notice["message"],
         "at": notice["at"].isoformat(),
+        "delivery": notice.get("delivery", {"status": "in_app"}),
     }
 
 
-def result_notice(ticket: str, event_type: str, data: dict) -> str:
-    """What the reporter is told, in Bahasa Indonesia."""
+def notice_for_event(event_type: str, data: dict, agency_names: dict) -> tuple[Notice, dict]:
+    """Which notice an event gives the reporter, and its variable parts."""
     if event_type == EventType.COMPLAINT_REJECTED:
-        return (
-            f"Pengaduan Anda nomor {ticket} tidak dapat kami proses. "
-            f"Alasan: {data['reason']}. Anda dapat mengajukan pengaduan baru "
-            "dengan keterangan yang lebih lengkap."
-        )
-    return (
-        f"Pengaduan Anda nomor {ticket} telah ditindaklanjuti. "
-        f"Tindak lanjut: {data['follow_up']}. Terima kasih telah menyampaikan pengaduan."
-    )
+        return Notice.REJECTED, {"reason": data["reason"]}
+    if event_type == EventType.COMPLAINT_FORWARDED:
+        agency = data["agency"]
+        return Notice.FORWARDED, {"agency": agency, "agency_name": agency_names.get(agency, agency)}
+    if event_type == EventType.SLA_PAUSED:
+        return Notice.INFO_REQUESTED, {"question": data["question"]}
+    return Notice.RESOLVED, {"follow_up": data["follow_up"]}
 
 
-def notify(complaint: dict, event_type: str, data: dict, now: datetime) -> tuple[dict, list]:
-    """Records the notice for the reporter's channel and announces it."""
-    message = result_notice(complaint["ticket"], event_type, data)
-    about = "rejected" if event_type == EventType.COMPLAINT_REJECTED else "resolved"
-    notice = {"about": about, "channel": complaint["channel"], "message": message, "at": now}
+def notify(
+    complaint: dict, about: Notice, details: dict, now: datetime, notice_id: str
+) -> tuple[dict, list]:
+    """Records a notice for the reporter and announces it to the channel's adapter.
+
+    The notice's delivery starts pending when an adapter carries it, and is read in the
+    app or through the tracking link otherwise."""
+    deliver = delivered_through_channel(complaint)
+    channel = complaint["channel"]
+    message = notice_text(complaint["ticket"], about, details)
+    carried = deliver and channel != Channel.SAPAMBAKITA
+    notice = {
+        "id": notice_id,
+        "about": str(about),
+        "channel": channel,
+        "to": recipient(complaint) if deliver else "tracking link",
+        "message": message,
+        "at": now,
+        "delivery": {"status": "pending" if carried else "in_app"},
+    }
     state = {"notifications": [*complaint.get("notifications", []), notice]}
-    event = {"channel": complaint["channel"], "about": about, "message": message}
+    event = {
+        "notice_id": notice_id,
+        "channel": channel,
+        "about": str(about),
+        "message": message,
+        "deliver": deliver,
+        "details": details,
+    }
     return state, [(EventType.REPORTER_NOTIFIED, event)]
+
+
+def record_delivery(complaint: dict, data: dict) -> tuple[dict, list] | None:
+    """An adapter's report on a notice: delivered, or failed for good after retries."""
+    notices = complaint.get("notifications", [])
+    if not any(n.get("id") == data["notice_id"] for n in notices):
+        return None
+    delivery = {k: data[k] for k in ("status", "attempts", "at") if k in data}
+    if data.get("error"):
+        delivery["error"] = data["error"]
+    updated = [
+        n | {"delivery": delivery} if n.get("id") == data["notice_id"] else n for n in notices
+    ]
+    return {"notifications": updated}, []

@@ -19,9 +19,32 @@ class IntakeService:
     metrics = ServiceMetrics()
 
     @rpc(expected_exceptions=CommandRejected)
-    def submit(self, channel: str, body: dict, idempotency_key: str) -> dict:
-        submission = core.parse_submission(channel, body)
+    def submit(
+        self,
+        channel: str,
+        body: dict,
+        idempotency_key: str,
+        files: list[dict] | None = None,
+        recorded_by: str | None = None,
+    ) -> dict:
+        """Records a complaint from any channel; `files` are uploads the gateway checked
+        ({filename, content_type, content_b64}); `recorded_by` the desk officer."""
+        core.parse_submission(channel, body)  # refuse bad input before storing files
+        stored = self.complaints.store_attachments(idempotency_key, files or [])
+        submission = core.parse_submission(channel, body, stored, recorded_by)
         return self.complaints.record(submission, idempotency_key, datetime.now(UTC))
+
+    @rpc(expected_exceptions=CommandRejected)
+    def attachment(self, ticket: str, attachment_id: str) -> dict:
+        return self.complaints.attachment(ticket, attachment_id)
+
+    @rpc
+    def addressee(self, ticket: str) -> dict | None:
+        return self.complaints.addressee(ticket)
+
+    @rpc
+    def staff_notifications(self, ticket: str) -> list[dict] | None:
+        return self.complaints.staff_notices(ticket)
 
     @rpc
     def receipt(self, ticket: str) -> dict | None:
@@ -38,3 +61,15 @@ class IntakeService:
     @subscribe(EventType.COMPLAINT_REJECTED)
     def on_rejected(self, event: Envelope) -> None:
         self.complaints.notify_reporter(event, datetime.now(UTC))
+
+    @subscribe(EventType.COMPLAINT_FORWARDED)
+    def on_forwarded(self, event: Envelope) -> None:
+        self.complaints.notify_reporter(event, datetime.now(UTC))
+
+    @subscribe(EventType.SLA_PAUSED)
+    def on_paused(self, event: Envelope) -> None:
+        self.complaints.notify_reporter(event, datetime.now(UTC))
+
+    @subscribe(EventType.NOTICE_DELIVERY)
+    def on_delivery(self, event: Envelope) -> None:
+        self.complaints.record_delivery(event, datetime.now(UTC))

@@ -1,9 +1,16 @@
-"""Intake's database: complaints with their reporters, and the yearly ticket counters."""
+"""Intake's database: complaints with their reporters, their attachments (GridFS), and
+the yearly ticket counters."""
 
+import base64
+import hashlib
+import io
 import secrets
+import uuid
 from contextlib import suppress
 from datetime import datetime
 
+from gridfs import GridFSBucket
+from gridfs.errors import FileExists, NoFile
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
@@ -11,16 +18,20 @@ from services.chassis.aggregates import Aggregates
 from services.chassis.domain import apply_event, to_change
 from services.chassis.store import MongoStore
 from services.contracts.errors import CommandRejected, ErrorCode
-from services.contracts.events import Envelope
+from services.contracts.events import Envelope, EventType
+from services.contracts.reference import SEED_AGENCIES
 from services.intake import core
+
+AGENCY_NAMES = {code: name for code, name, _ in SEED_AGENCIES}
 
 
 class ComplaintBook:
     """Domain verbs over the intake database."""
 
-    def __init__(self, complaints: Aggregates, counters) -> None:
+    def __init__(self, complaints: Aggregates, counters, files: GridFSBucket) -> None:
         self.complaints = complaints
         self.counters = counters
+        self.files = files
 
     def record(self, submission: core.Submission, idempotency_key: str, now: datetime) -> dict:
         """Records a complaint once per idempotency key; a retry gets the first ticket.
@@ -31,7 +42,8 @@ class ComplaintBook:
         fingerprint = submission.fingerprint()
         ticket = self._next_ticket(core.ticket_year(now))
         token = secrets.token_urlsafe(18)
-        change = to_change(ticket, core.receive(submission, ticket, now, token), now)
+        decided = core.receive(submission, ticket, now, token, uuid.uuid4().hex)
+        change = to_change(ticket, decided, now)
         change.state |= {"idempotency_key": idempotency_key, "fingerprint": fingerprint}
         try:
             self.complaints.create(ticket, change)
@@ -49,13 +61,80 @@ class ComplaintBook:
             return None
         return {k: v for k, v in receipt(doc).items() if k != "tracking_token"}
 
+    def store_attachments(self, idempotency_key: str, files: list[dict]) -> list[dict]:
+        """Stores uploaded files before the complaint that names them. Ids derive from the
+        request's idempotency key, so a retried request stores nothing twice."""
+        stored = []
+        for index, upload in enumerate(files):
+            content = base64.b64decode(upload["content_b64"])
+            file_id = hashlib.sha256(f"{idempotency_key}#{index}".encode()).hexdigest()[:32]
+            meta = {
+                "id": file_id,
+                "filename": upload["filename"],
+                "content_type": upload["content_type"],
+                "size": len(content),
+                "sha256": hashlib.sha256(content).hexdigest(),
+            }
+            with suppress(FileExists):
+                self.files.upload_from_stream_with_id(
+                    file_id, upload["filename"], io.BytesIO(content), metadata=meta
+                )
+            stored.append(meta)
+        return stored
+
+    def attachment(self, ticket: str, attachment_id: str) -> dict:
+        doc = self.complaints.get(ticket)
+        listed = [a for a in (doc or {}).get("attachments", []) if a["id"] == attachment_id]
+        if not listed:
+            missing = f"{ticket} has no attachment {attachment_id}"
+            raise CommandRejected(ErrorCode.NOT_FOUND, missing)
+        try:
+            content = self.files.open_download_stream(attachment_id).read()
+        except NoFile:
+            raise CommandRejected(ErrorCode.NOT_FOUND, "the attachment's file is missing") from None
+        return listed[0] | {"content_b64": base64.b64encode(content).decode()}
+
     def notify_reporter(self, event: Envelope, now: datetime) -> None:
+        if event["type"] == EventType.SLA_PAUSED and not event["data"].get("question"):
+            return
+        about, details = core.notice_for_event(event["type"], event["data"], AGENCY_NAMES)
+        notice_id = uuid.uuid5(uuid.NAMESPACE_OID, event["event_id"]).hex
         apply_event(
             self.complaints,
             event,
-            lambda complaint: core.notify(complaint, event["type"], event["data"], now),
+            lambda complaint: core.notify(complaint, about, details, now, notice_id),
             now,
         )
+
+    def record_delivery(self, event: Envelope, now: datetime) -> None:
+        apply_event(
+            self.complaints,
+            event,
+            lambda complaint: core.record_delivery(complaint, event["data"]),
+            now,
+        )
+
+    def addressee(self, ticket: str) -> dict | None:
+        """Who a letter goes to: for the desk's letters, never published in an event."""
+        doc = self.complaints.get(ticket)
+        if doc is None:
+            return None
+        reporter = doc["reporter"]
+        return {
+            "ticket": ticket,
+            "channel": doc["channel"],
+            "title": doc["title"],
+            "received_at": doc["received_at"].isoformat(),
+            "name": reporter.get("name"),
+            "address": reporter.get("address"),
+            "anonymous": reporter.get("anonymous", False),
+        }
+
+    def staff_notices(self, ticket: str) -> list[dict] | None:
+        doc = self.complaints.get(ticket)
+        if doc is None:
+            return None
+        return [core.staff_notice(notice) for notice in doc["notifications"]]
 
     def notifications(self, ticket: str, token: str) -> list[dict]:
         """The reporter's notices, for whoever holds the complaint's tracking token."""
@@ -114,4 +193,8 @@ class IntakeStore(MongoStore):
 
     def domain(self, to_relay: list) -> ComplaintBook:
         (complaints,) = self.aggregates(to_relay)
-        return ComplaintBook(complaints, self.db.counters)
+        return ComplaintBook(complaints, self.db.counters, self.files)
+
+    def setup(self) -> None:
+        super().setup()
+        self.files = GridFSBucket(self.db, bucket_name="attachments")

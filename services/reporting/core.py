@@ -88,6 +88,8 @@ def _apply(view: dict, event: dict) -> None:
             "description": data["description"],
             "confidential": data["confidential"],
             "location": data["location"],
+            "attachments": data.get("attachments", []),
+            "media": data.get("media", []),
         }
     elif kind == EventType.COMPLAINT_TRIAGED:
         view["suggested_category"] = data["suggested_category"]
@@ -106,7 +108,9 @@ def _apply(view: dict, event: dict) -> None:
     elif kind == EventType.COMPLAINT_RESOLVED:
         note = f"Tindak lanjut: {data['follow_up']}"
     elif kind == EventType.REPORTER_NOTIFIED:
-        note = "Hasil disampaikan kepada pelapor"
+        note = NOTIFIED_NOTES.get(data["about"], "Pemberitahuan dikirim kepada pelapor")
+    elif kind == EventType.NOTICE_DELIVERY:
+        return
     elif kind in SLA_FLAGS:
         _flag(view["sla"], kind, data)
         view["sla_state"] = sla_state(view["sla"])
@@ -124,6 +128,14 @@ def _apply(view: dict, event: dict) -> None:
         view["status"] = str(status)
     view["timeline"].append({"event": str(kind), "status": view["status"], "at": at, "note": note})
 
+
+NOTIFIED_NOTES = {
+    "received": "Tanda terima dikirim kepada pelapor",
+    "forwarded": "Pelapor diberi tahu bahwa pengaduan diteruskan",
+    "info_requested": "Pelapor diminta melengkapi keterangan",
+    "rejected": "Alasan penolakan disampaikan kepada pelapor",
+    "resolved": "Hasil disampaikan kepada pelapor",
+}
 
 SLA_FLAGS = (
     EventType.SLA_WARNING,
@@ -196,6 +208,8 @@ def staff_view(view: dict, agency: str | None = None) -> dict:
         "description": view.get("description"),
         "confidential": view.get("confidential"),
         "location": view.get("location"),
+        "attachments": view.get("attachments", []),
+        "media": view.get("media", []),
         "suggested_category": view.get("suggested_category"),
         "scope": view.get("scope"),
         "agencies": view.get("agencies"),

@@ -84,11 +84,16 @@ def recompute(
     return _set_deadline(clock, Scope(clock["scope"]), policy, calendar, reason, now)
 
 
-def pause(clock: dict, now: datetime) -> tuple:
+def pause(clock: dict, now: datetime, question: str | None = None, by: str | None = None):
+    """Stops the clock while the complaint awaits the reporter; with a question, the
+    reporter is asked for the missing information (intake sends the notice)."""
     if not clock["running"] or clock["paused_since"] is not None:
         return None
     state = {**clock, "paused_since": now, "timers": [], "next_at": None}
-    return state, [(EventType.SLA_PAUSED, {"since": now.isoformat()})]
+    data = {"since": now.isoformat()}
+    if question:
+        data |= {"question": question, "by": by}
+    return state, [(EventType.SLA_PAUSED, data)]
 
 
 def resume(clock: dict, policy: Policy, calendar: WorkingDays, now: datetime) -> tuple | None:

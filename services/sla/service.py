@@ -61,8 +61,8 @@ class SlaService:
         return self.clocks.history(ticket, datetime.now(UTC))
 
     @rpc(expected_exceptions=CommandRejected)
-    def pause(self, ticket: str) -> dict:
-        return self.clocks.pause(ticket, datetime.now(UTC))
+    def pause(self, ticket: str, question: str | None = None, by: str | None = None) -> dict:
+        return self.clocks.pause(ticket, datetime.now(UTC), question, by)
 
     @rpc(expected_exceptions=CommandRejected)
     def resume(self, ticket: str) -> dict:

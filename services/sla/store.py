@@ -158,9 +158,13 @@ class Clocks:
         apply_event(self.clocks, event, lambda clock: core.stop_clock(clock, now), now)
 
     # commands
-    def pause(self, ticket: str, now: datetime) -> dict:
+    def pause(
+        self, ticket: str, now: datetime, question: str | None = None, by: str | None = None
+    ) -> dict:
         return self._command(
-            ticket, lambda clock: _must(core.pause(clock, now), "the clock is not running"), now
+            ticket,
+            lambda clock: _must(core.pause(clock, now, question, by), "the clock is not running"),
+            now,
         )
 
     def resume(self, ticket: str, now: datetime) -> dict:

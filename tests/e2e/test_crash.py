@@ -135,7 +135,12 @@ def test_killing_triage_sla_and_the_gateway_loses_and_doubles_nothing(crash_stac
         assert all(len(doc["_applied"]) == 1 for doc in documents), owner
     for view in views.find({}, {"events": 1}):
         kinds = Counter(event["type"] for event in view["events"])
-        assert kinds == {"complaint.received": 1, "complaint.triaged": 1, "sla.deadline_set": 1}, (
+        assert kinds == {
+            "complaint.received": 1,
+            "reporter.notified": 1,  # the receipt
+            "complaint.triaged": 1,
+            "sla.deadline_set": 1,
+        }, (
             view["_id"],
             kinds,
         )

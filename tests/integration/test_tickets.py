@@ -15,7 +15,7 @@ pytestmark = pytest.mark.integration
 def test_concurrent_first_tickets_of_a_year_are_distinct_and_sequential(mongo):
     client = MongoClient(mongo.uri, tz_aware=True)
     db = client[f"it_{uuid.uuid4().hex[:8]}"]
-    book = ComplaintBook(Aggregates(db.complaints), db.counters)
+    book = ComplaintBook(Aggregates(db.complaints), db.counters, files=None)
     tickets: list[str] = []
     barrier = threading.Barrier(8)
 

@@ -1,11 +1,29 @@
 """A small client for the gateway, as an agency integrator would write one."""
 
+import itertools
+import json
+import re
 import time
 import uuid
 
 import httpx
 
+from gateway.signature import sign
 from tests.conftest import PASSWORD
+
+TICKET_IN_TEXT = re.compile(r"SMG-\d{4}-\d{6}")
+_numbers = itertools.count(int(time.time()) % 10_000_000)
+
+
+def new_phone() -> str:
+    """A phone number no other test uses, so throttling and replies never mix."""
+    return f"0857{next(_numbers):08d}"
+
+
+def ticket_in(text: str) -> str:
+    found = TICKET_IN_TEXT.search(text)
+    assert found, f"no ticket number in {text!r}"
+    return found.group(0)
 
 
 def complaint(**overrides) -> dict:
@@ -41,6 +59,22 @@ class Api:
     def submit(self, body: dict | None = None, key: str | None = None) -> httpx.Response:
         headers = {"Idempotency-Key": key or uuid.uuid4().hex}
         return self.http.post("/api/v1/complaints", json=body or complaint(), headers=headers)
+
+    def webhook(self, path: str, body: dict, secret: str | None, timestamp=None):
+        """POSTs a provider's webhook, signed with `secret` (None: unsigned)."""
+        raw = json.dumps(body).encode()
+        headers = {"content-type": "application/json"}
+        if secret is not None:
+            stamp = str(int(time.time()) if timestamp is None else timestamp)
+            headers |= {"X-Aduan-Timestamp": stamp, "X-Aduan-Signature": sign(secret, stamp, raw)}
+        return self.http.post(f"/api/v1/channels/{path}", content=raw, headers=headers)
+
+    def resolve_through(self, ticket: str, agency_admin: str, follow_up: str) -> dict:
+        """Steps 4 and 5: the agency accepts and resolves; the reporter is told; closed."""
+        assert self.act(agency_admin, ticket, "accept", {}).status_code == 200
+        body = {"follow_up": follow_up}
+        assert self.act(agency_admin, ticket, "resolve", body).status_code == 200
+        return self.wait_status(ticket, "closed")
 
     def act(self, user: str, ticket: str, action: str, body: dict | None = None):
         return self.http.post(

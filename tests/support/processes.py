@@ -17,8 +17,10 @@ from services.chassis.topology import queue_name
 from services.contracts.events import SUBSCRIPTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("intake", "triage", "dispatch", "sla", "reporting")
-RPC_SERVICES = ("intake", "triage", "dispatch", "reporting")
+CORE_SERVICES = ("intake", "triage", "dispatch", "sla", "reporting")
+ADAPTERS = ("sms", "social", "lapor", "desk")
+SERVICES = CORE_SERVICES + ADAPTERS
+RPC_SERVICES = ("intake", "triage", "dispatch", "reporting", "desk")
 
 
 def free_port() -> int:
@@ -123,6 +125,8 @@ class Stack:
             "ADUAN_RETRY_DELAY_MS": "300",
             "ADUAN_MAX_ATTEMPTS": "3",
             "PYTHONWARNINGS": "ignore",
+            # Load tests submit from one address; throttling has tests of its own.
+            "ADUAN_THROTTLE_APP_LIMIT": "100000",
             **{
                 f"ADUAN_METRICS_PORT_{s.upper()}": str(port)
                 for s, port in self.metrics_ports.items()

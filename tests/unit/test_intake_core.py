@@ -73,16 +73,18 @@ def test_the_ticket_number_is_readable_and_yearly():
 
 def test_the_received_event_never_carries_the_reporter():
     submission = core.parse_submission("sapambakita", complaint())
-    state, events = core.receive(submission, "SMG-2026-000001", NOW, "secret-token")
-    [(event_type, data)] = events
+    state, events = core.receive(submission, "SMG-2026-000001", NOW, "secret-token", "n1")
+    [(event_type, data), (notified_type, notified)] = events
     assert event_type == EventType.COMPLAINT_RECEIVED
-    flat = repr(data)
-    for secret in ("Siti Rahayu", "081234567890", "siti@contoh.id"):
+    assert notified_type == EventType.REPORTER_NOTIFIED
+    flat = repr(data) + repr(notified)
+    for secret in ("Siti Rahayu", "081234567890", "siti@contoh.id", "secret-token"):
         assert secret not in flat
     assert state["reporter"]["name"] == "Siti Rahayu"
-    assert "secret-token" not in flat and state["tracking_token"] == "secret-token"
+    assert state["tracking_token"] == "secret-token"
     [receipt] = state["notifications"]
     assert receipt["about"] == "received" and "SMG-2026-000001" in receipt["message"]
+    assert receipt["id"] == notified["notice_id"] == "n1"
     assert state["received_at"].microsecond == 123000
 
 
@@ -93,19 +95,93 @@ def test_the_same_content_has_the_same_fingerprint():
     assert first.fingerprint() == second.fingerprint() != other.fingerprint()
 
 
+def sms_complaint(**reporter) -> dict:
+    recorded = {
+        "ticket": "SMG-2026-000001",
+        "channel": "sms",
+        "reporter": {"phone": "081234567890", "anonymous": False} | reporter,
+        "notifications": [],
+    }
+    return recorded
+
+
 def test_the_reporter_is_told_the_result_in_bahasa_indonesia():
-    recorded = {"ticket": "SMG-2026-000001", "channel": "sms", "notifications": []}
-    state, [(event_type, data)] = core.notify(
-        recorded, EventType.COMPLAINT_RESOLVED, {"follow_up": "Lubang sudah ditambal"}, NOW
+    recorded = sms_complaint()
+    about, details = core.notice_for_event(
+        EventType.COMPLAINT_RESOLVED, {"follow_up": "Lubang sudah ditambal"}, {}
     )
+    state, [(event_type, data)] = core.notify(recorded, about, details, NOW, "n2")
     assert event_type == EventType.REPORTER_NOTIFIED
     assert data["message"].startswith("Pengaduan Anda nomor SMG-2026-000001 telah ditindaklanjuti")
-    assert data["channel"] == "sms" and state["notifications"][0]["about"] == "resolved"
+    assert data["channel"] == "sms" and data["deliver"] is True
+    [notice] = state["notifications"]
+    assert notice["about"] == "resolved" and notice["to"] == "081234567890"
+    assert notice["delivery"] == {"status": "pending"}
 
-    _, [(_, rejected)] = core.notify(
-        recorded, EventType.COMPLAINT_REJECTED, {"reason": "Tidak sesuai fakta"}, NOW
+    about, details = core.notice_for_event(
+        EventType.COMPLAINT_REJECTED, {"reason": "Tidak sesuai fakta"}, {}
     )
+    _, [(_, rejected)] = core.notify(recorded, about, details, NOW, "n3")
     assert "tidak dapat kami proses" in rejected["message"] and rejected["about"] == "rejected"
+
+
+def test_forwarding_and_questions_are_notices_too():
+    names = {"dpu": "Dinas Pekerjaan Umum"}
+    about, details = core.notice_for_event(EventType.COMPLAINT_FORWARDED, {"agency": "dpu"}, names)
+    assert "diteruskan kepada Dinas Pekerjaan Umum" in core.notice_text("T", about, details)
+    about, details = core.notice_for_event(
+        EventType.SLA_PAUSED, {"question": "Di RT berapa lokasinya?"}, names
+    )
+    assert about == "info_requested"
+    assert "Di RT berapa lokasinya?" in core.notice_text("T", about, details)
+
+
+def test_an_anonymous_app_reporter_reads_notices_only_through_the_link():
+    recorded = sms_complaint(anonymous=True) | {"channel": "sapambakita"}
+    state, [(_, data)] = core.notify(recorded, core.Notice.RECEIVED, {}, NOW, "n4")
+    assert data["deliver"] is False
+    assert state["notifications"][0]["to"] == "tracking link"
+    # An SMS sender is known to the channel: the answer goes back to that number.
+    _, [(_, data)] = core.notify(sms_complaint(anonymous=True), core.Notice.RECEIVED, {}, NOW, "n")
+    assert data["deliver"] is True
+
+
+def test_a_delivery_report_updates_its_notice_once():
+    recorded = sms_complaint()
+    state, _ = core.notify(recorded, core.Notice.RECEIVED, {}, NOW, "n5")
+    report = {"notice_id": "n5", "status": "delivered", "attempts": 2, "at": "2026-03-05"}
+    updated, events = core.record_delivery(recorded | state, report)
+    assert updated["notifications"][0]["delivery"]["status"] == "delivered" and events == []
+    assert core.record_delivery(recorded | state, report | {"notice_id": "other"}) is None
+
+
+@pytest.mark.parametrize(
+    ("channel", "reporter", "location", "field"),
+    [
+        ("surat", {"name": "Budi", "phone": "08123456789"}, True, "reporter.address"),
+        ("sms", {"email": "a@b.id"}, False, "reporter.phone"),
+        ("media_sosial", {"name": "Budi"}, False, "reporter.handle"),
+        ("tatap_muka", {"phone": "08123456789"}, True, "reporter.name"),
+        ("sapambakita", {"name": "Budi", "phone": "08123456789"}, False, "location"),
+    ],
+)
+def test_each_channel_asks_for_what_its_answer_needs(channel, reporter, location, field):
+    body = complaint(reporter=reporter)
+    if not location:
+        body.pop("location")
+    with pytest.raises(CommandRejected) as caught:
+        core.parse_submission(channel, body)
+    assert caught.value.field == field
+
+
+def test_text_channels_need_no_kecamatan_and_lapor_no_contact():
+    body = complaint(reporter={"phone": "+6281234567890"})
+    body.pop("location")
+    assert core.parse_submission("sms", body).location == {}
+    lapor = core.parse_submission("lapor", complaint(reporter={"anonymous": True}))
+    assert lapor.reporter.anonymous and lapor.reporter.phone is None
+    anonymous_app = complaint(reporter={"anonymous": True})
+    assert core.parse_submission("sapambakita", anonymous_app).reporter.name is None
 
 
 def test_a_tracking_token_matches_only_itself():

@@ -1,0 +1,83 @@
+"""The service desk: officers record walk-in (tatap_muka) and letter (surat) complaints
+on the reporter's behalf, with scanned pages; staff download attachments and the
+letters written back to such reporters."""
+
+import base64
+import uuid
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from gateway.auth import require
+from gateway.errors import ApiError
+from gateway.identity import Role
+from gateway.routes.complaints import idempotency_key, ticket_from, with_links
+from gateway.routes.sla import check_agency
+from gateway.uploads import complaint_with_files
+from services.contracts.reference import Channel
+
+DESK_CHANNELS = (Channel.TATAP_MUKA, Channel.SURAT)
+LETTER_READERS = (Role.OFFICER, Role.ADMIN, Role.SUPERVISOR)
+
+
+async def record(request: Request) -> JSONResponse:
+    """JSON {"channel", "complaint": {...}} or multipart with fields `channel` and
+    `complaint` and files `attachments` (the letter's scanned pages, photos)."""
+    staff = await require(request, Role.OFFICER)
+    key = idempotency_key(request)
+    body, files, fields = await complaint_with_files(request)
+    if not files and isinstance(body, dict) and "complaint" in body:
+        fields, body = {"channel": body.get("channel")}, body["complaint"]
+    channel = fields.get("channel")
+    if channel not in DESK_CHANNELS:
+        raise ApiError("invalid_field", "channel: must be tatap_muka or surat", "channel")
+    scoped_key = f"desk:{staff.username}:{key}" if key else f"request:{uuid.uuid4().hex}"
+    receipt = await request.app.state.rpc.call(
+        "intake",
+        "submit",
+        channel=channel,
+        body=body,
+        idempotency_key=scoped_key,
+        files=files,
+        recorded_by=staff.username,
+    )
+    return JSONResponse(with_links(request, receipt), status_code=202)
+
+
+async def attachment(request: Request) -> Response:
+    staff = await require(request)
+    ticket = ticket_from(request)
+    await check_agency(request, staff, ticket)
+    found = await request.app.state.rpc.call(
+        "intake", "attachment", ticket=ticket, attachment_id=request.path_params["file_id"]
+    )
+    return _download(found, found["content_type"])
+
+
+async def letters(request: Request) -> JSONResponse:
+    await require(request, *LETTER_READERS)
+    ticket = ticket_from(request)
+    found = await request.app.state.rpc.call("desk", "letters_for", ticket=ticket)
+    return JSONResponse({"ticket": ticket, "letters": found})
+
+
+async def letter(request: Request) -> Response:
+    await require(request, *LETTER_READERS)
+    ticket = ticket_from(request)
+    found = await request.app.state.rpc.call(
+        "desk", "letter", ticket=ticket, letter_id=request.path_params["letter_id"]
+    )
+    return _download(found, "application/pdf")
+
+
+def _download(found: dict, content_type: str) -> Response:
+    filename = found["filename"].replace('"', "")
+    return Response(
+        base64.b64decode(found["content_b64"]),
+        media_type=content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -1,0 +1,34 @@
+"""Webhook signatures: HMAC-SHA256 over the timestamp and the raw body, shared secret.
+
+A provider sends
+    X-Aduan-Timestamp: <unix seconds>
+    X-Aduan-Signature: sha256=<hex of HMAC-SHA256(secret, "<timestamp>.<raw body>")>
+and a request older or newer than the tolerance is refused, so a captured request
+cannot be replayed later.
+"""
+
+import hashlib
+import hmac
+
+from gateway.errors import ApiError
+
+TOLERANCE_SECONDS = 300
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def verify(secret: str, timestamp: str | None, signature: str | None, body: bytes, now: float):
+    if not timestamp or not signature:
+        raise ApiError(
+            "invalid_signature",
+            "send X-Aduan-Timestamp and X-Aduan-Signature (HMAC-SHA256, see docs/channels.md)",
+        )
+    if not timestamp.isdigit() or abs(now - int(timestamp)) > TOLERANCE_SECONDS:
+        raise ApiError(
+            "invalid_signature", "X-Aduan-Timestamp is not within 5 minutes of the server time"
+        )
+    if not hmac.compare_digest(sign(secret, timestamp, body), signature):
+        raise ApiError("invalid_signature", "X-Aduan-Signature does not match the body")

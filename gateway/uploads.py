@@ -1,0 +1,84 @@
+"""Complaints with attachments: multipart/form-data with a `complaint` field (the JSON
+body) and files under `attachments`. Sizes are checked (413) and each file's type is
+read from its first bytes, not trusted from the client (415)."""
+
+import base64
+import json
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+
+from gateway.body import json_body
+from gateway.errors import ApiError
+
+# What a scanned letter or a photo may be, by the bytes it starts with.
+SIGNATURES = {
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "application/pdf": (b"%PDF-",),
+}
+MAX_FILES = 10
+
+
+def is_multipart(request: Request) -> bool:
+    return request.headers.get("content-type", "").startswith("multipart/form-data")
+
+
+async def complaint_with_files(request: Request) -> tuple[object, list[dict], dict]:
+    """(complaint body, files for intake, other form fields). A JSON request has no files."""
+    if not is_multipart(request):
+        return await json_body(request), [], {}
+    settings = request.app.state.settings
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > settings.max_upload:
+        raise ApiError("body_too_large", f"the upload is larger than {settings.max_upload} bytes")
+    try:
+        form = await request.form(max_files=MAX_FILES, max_fields=10)
+    except Exception as error:  # malformed multipart, or too many parts
+        raise ApiError("invalid_body", f"the multipart body cannot be read: {error}") from None
+    try:
+        raw = form.get("complaint")
+        if not isinstance(raw, str):
+            raise ApiError(
+                "invalid_field", "complaint: a form field holding the JSON body", "complaint"
+            )
+        try:
+            body = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise ApiError("invalid_json", f"complaint: not valid JSON: {error}") from None
+        files = [await _checked(item, settings.max_file) for item in form.getlist("attachments")]
+        others = {k: v for k, v in form.items() if isinstance(v, str) and k != "complaint"}
+        return body, files, others
+    finally:
+        await form.close()
+
+
+async def _checked(item: object, max_file: int) -> dict:
+    if not isinstance(item, UploadFile):
+        raise ApiError("invalid_field", "attachments: must be files", "attachments")
+    content = await item.read(max_file + 1)
+    name = (item.filename or "lampiran")[:200]
+    if len(content) > max_file:
+        raise ApiError("body_too_large", f"{name}: a file may be at most {max_file} bytes")
+    if not content:
+        raise ApiError("invalid_field", f"{name}: the file is empty", "attachments")
+    sniffed = sniff(content)
+    declared = (item.content_type or "").split(";")[0].strip().lower()
+    if sniffed is None or declared not in (sniffed, "application/octet-stream"):
+        raise ApiError(
+            "unsupported_media_type",
+            f"{name}: attachments must be JPEG or PNG photos or PDF scans "
+            f"(declared {declared or 'nothing'}, content {sniffed or 'unknown'})",
+        )
+    return {
+        "filename": name,
+        "content_type": sniffed,
+        "content_b64": base64.b64encode(content).decode(),
+    }
+
+
+def sniff(content: bytes) -> str | None:
+    for content_type, starts in SIGNATURES.items():
+        if content.startswith(starts):
+            return content_type
+    return None

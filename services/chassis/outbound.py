@@ -1,0 +1,247 @@
+"""Notices a channel adapter delivers to its provider, each exactly once in effect.
+
+A delivery is an aggregate keyed by the notice id, so a redelivered notice is enqueued
+once. A sender thread takes due deliveries (a lease, version-checked), hands each to
+the adapter's provider with the notice id as the provider's reference, and records the
+outcome: delivered, or retried with growing delays, or failed for good after
+ADUAN_DELIVERY_MAX_ATTEMPTS (or at once when the provider refuses the message). Both
+ends are announced to intake (reporter.delivery), which keeps the reporter's record.
+"""
+
+import logging
+import os
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+import eventlet
+from prometheus_client import Counter
+from pymongo.errors import DuplicateKeyError
+
+from services.chassis import metrics
+from services.chassis.aggregates import Aggregates, ConcurrentUpdate
+from services.chassis.domain import to_change
+from services.chassis.http import DeliveryFailed
+from services.chassis.store import MongoStore
+from services.contracts.errors import CommandRejected, ErrorCode
+from services.contracts.events import EventType
+
+log = logging.getLogger(__name__)
+
+DELIVERIES = Counter(
+    "aduan_deliveries_total",
+    "Delivery attempts to a channel provider, by result (delivered, retry, failed)",
+    ["service", "result"],
+)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """intake's answer to a channel message: a ticket, or why it is not a complaint."""
+
+    ticket: str | None
+    refusal: str | None
+
+
+def submit_or_refuse(intake, channel: str, body: dict, idempotency_key: str) -> Submitted:
+    """Submits a channel message to intake. A message that is not a valid complaint is
+    a refusal to answer, not an error to retry; any other failure raises (retried)."""
+    try:
+        receipt = intake.submit(channel=str(channel), body=body, idempotency_key=idempotency_key)
+    except CommandRejected as refusal:
+        if refusal.code != ErrorCode.INVALID_FIELD:
+            raise
+        return Submitted(None, refusal.message)
+    return Submitted(receipt["ticket"], None)
+
+
+class Provider(Protocol):
+    def send(self, delivery: dict) -> str:
+        """Hands one message to the provider; returns the provider's id for it.
+        Raises DeliveryFailed."""
+
+
+def backoff(attempts: int, base_seconds: float, cap_seconds: float = 300.0) -> timedelta:
+    return timedelta(seconds=min(base_seconds * 2 ** (attempts - 1), cap_seconds))
+
+
+class Deliveries:
+    """Domain verbs over an adapter's deliveries collection."""
+
+    def __init__(self, aggregates: Aggregates, max_attempts: int, retry_base: float) -> None:
+        self.aggregates = aggregates
+        self.max_attempts = max_attempts
+        self.retry_base = retry_base
+
+    def enqueue(self, ticket: str, notice_id: str, about: str, to: dict, text: str, now) -> bool:
+        """False when this notice was enqueued before (a redelivered event)."""
+        state = {
+            "ticket": ticket,
+            "about": about,
+            "to": to,
+            "text": text,
+            "status": "pending",
+            "open": True,
+            "due_at": now,
+            "attempts": 0,
+            "created_at": now,
+            "log": [],
+        }
+        try:
+            self.aggregates.create(notice_id, to_change(ticket, (state, []), now))
+        except DuplicateKeyError:
+            return False
+        return True
+
+    def due(self, now: datetime, limit: int = 50) -> list[str]:
+        query = {"open": True, "due_at": {"$lte": now}}
+        found = self.aggregates.collection.find(query, {"_id": 1}).limit(limit)
+        return [doc["_id"] for doc in found]
+
+    def claim(self, key: str, now: datetime, lease: timedelta) -> dict | None:
+        """The delivery, leased to this sender; None when another sender holds it."""
+
+        def decide(state):
+            if state is None or not state["open"] or _utc(state["due_at"]) > now:
+                return None
+            leased = {"status": "sending", "due_at": now + lease}
+            return to_change(state["ticket"], (leased, []), now)
+
+        try:
+            if self.aggregates.change(key, decide, attempts=1) is None:
+                return None
+        except ConcurrentUpdate:
+            return None
+        return self.aggregates.get(key)
+
+    def delivered(self, delivery: dict, provider_ref: str, now: datetime) -> None:
+        attempts = delivery["attempts"] + 1
+        state = {
+            "status": "delivered",
+            "open": False,
+            "attempts": attempts,
+            "provider_ref": provider_ref,
+            "delivered_at": now,
+            "log": [*delivery["log"], {"at": now, "result": "delivered"}],
+        }
+        self._finish(delivery, state, "delivered", now)
+
+    def attempt_failed(self, delivery: dict, error: DeliveryFailed, now: datetime) -> str:
+        attempts = delivery["attempts"] + 1
+        log_entry = {"at": now, "result": "failed", "error": str(error)[:300]}
+        state = {"attempts": attempts, "log": [*delivery["log"], log_entry]}
+        if error.permanent or attempts >= self.max_attempts:
+            state |= {"status": "failed", "open": False}
+            self._finish(delivery, state, "failed", now, str(error)[:300])
+            return "failed"
+        state |= {"status": "pending", "due_at": now + backoff(attempts, self.retry_base)}
+        self._save(delivery, state, [], now)
+        return "retry"
+
+    def for_ticket(self, ticket: str) -> list[dict]:
+        found = self.aggregates.collection.find({"ticket": ticket}).sort("created_at", 1)
+        return [_public(doc) for doc in found]
+
+    def _finish(self, delivery, state: dict, status: str, now, error: str | None = None):
+        if not delivery["ticket"]:  # an answer to a message that never became a complaint
+            self._save(delivery, state, [], now)
+            return
+        report = {
+            "notice_id": delivery["_id"],
+            "status": status,
+            "attempts": state["attempts"],
+            "at": now.isoformat(),
+        }
+        if error:
+            report["error"] = error
+        self._save(delivery, state, [(EventType.NOTICE_DELIVERY, report)], now)
+
+    def _save(self, delivery: dict, state: dict, events: list, now: datetime) -> None:
+        ticket = delivery["ticket"]
+        self.aggregates.change(delivery["_id"], lambda _: to_change(ticket, (state, events), now))
+
+
+def _public(doc: dict) -> dict:
+    fields = ("ticket", "about", "to", "text", "status", "attempts", "provider_ref")
+    found = {k: doc.get(k) for k in fields}
+    found["id"] = doc["_id"]
+    found["created_at"] = doc["created_at"].isoformat()
+    if doc.get("delivered_at"):
+        found["delivered_at"] = doc["delivered_at"].isoformat()
+    return found
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class AdapterStore(MongoStore):
+    """The store of a channel adapter: its deliveries, and the thread that sends them.
+
+    Subclasses give `make_provider` (from the environment) and may add collections.
+
+    | variable | default | meaning |
+    |---|---|---|
+    | ADUAN_DELIVERY_INTERVAL | 1.0 | seconds between looks for due deliveries |
+    | ADUAN_DELIVERY_RETRY_BASE | 5.0 | first retry delay in seconds; doubles, at most 300 |
+    | ADUAN_DELIVERY_MAX_ATTEMPTS | 20 | tries before a delivery is recorded as failed |
+    """
+
+    aggregate_collections = ("deliveries",)
+    lease = timedelta(seconds=60)
+
+    def make_provider(self, env: dict) -> Provider:
+        raise TypeError(f"{type(self).__name__} must define make_provider()")
+
+    def setup(self) -> None:
+        super().setup()
+        env = os.environ
+        self.delivery_interval = float(env.get("ADUAN_DELIVERY_INTERVAL", "1.0"))
+        self.retry_base = float(env.get("ADUAN_DELIVERY_RETRY_BASE", "5.0"))
+        self.max_delivery_attempts = int(env.get("ADUAN_DELIVERY_MAX_ATTEMPTS", "20"))
+        self.provider = self.make_provider(dict(env))
+
+    def start(self) -> None:
+        super().start()
+        self.container.spawn_managed_thread(self._send_forever, identifier="deliveries")
+
+    def ensure_indexes(self) -> None:
+        self.db.deliveries.create_index([("open", 1), ("due_at", 1)])
+        self.db.deliveries.create_index("ticket")
+
+    def deliveries(self, to_relay: list) -> Deliveries:
+        aggregates = Aggregates(self.db.deliveries, to_relay)
+        return Deliveries(aggregates, self.max_delivery_attempts, self.retry_base)
+
+    def _send_forever(self) -> None:
+        while self.running:
+            eventlet.sleep(self.delivery_interval)
+            try:
+                self.send_due(datetime.now(UTC))
+            except Exception as error:
+                log.warning("delivery sweep failed: %r", error)
+
+    def send_due(self, now: datetime) -> None:
+        to_relay: list = []
+        deliveries = self.deliveries(to_relay)
+        for key in deliveries.due(now):
+            delivery = deliveries.claim(key, now, self.lease)
+            if delivery is not None:
+                self._send_one(deliveries, delivery)
+        for unpublished in to_relay:
+            with suppress(Exception):  # the outbox sweep publishes what this could not
+                self.relay.relay(unpublished)
+                metrics.EVENTS_RELAYED.labels(self.settings.service).inc()
+
+    def _send_one(self, deliveries: Deliveries, delivery: dict) -> None:
+        service = self.settings.service
+        try:
+            provider_ref = self.provider.send(delivery)
+        except DeliveryFailed as error:
+            result = deliveries.attempt_failed(delivery, error, datetime.now(UTC))
+            log.warning("%s: delivery %s: %s (%s)", service, delivery["_id"], error, result)
+            DELIVERIES.labels(service, result).inc()
+            return
+        deliveries.delivered(delivery, provider_ref, datetime.now(UTC))
+        DELIVERIES.labels(service, "delivered").inc()

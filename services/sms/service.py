@@ -1,0 +1,51 @@
+"""sms's entrypoints: messages from the SMS gateway become complaints; notices go back."""
+
+from datetime import UTC, datetime
+
+from nameko.rpc import ServiceRpc
+from nameko.timer import timer
+
+from services.chassis.inbox import subscribe
+from services.chassis.metrics import ServiceMetrics
+from services.chassis.outbound import submit_or_refuse
+from services.contracts.events import Envelope, EventType
+from services.contracts.reference import Channel
+from services.sms import core
+from services.sms.store import SmsStore
+
+
+class SmsService:
+    name = "sms"
+
+    book = SmsStore()
+    intake = ServiceRpc("intake")
+    metrics = ServiceMetrics()
+
+    @subscribe(EventType.SMS_RECEIVED)
+    def on_message(self, event: Envelope) -> None:
+        now = datetime.now(UTC)
+        message = core.parse_message(event["data"])
+        text = self.book.take(message, now)
+        if text is not None:
+            self._submit(message, text, now)
+
+    @timer(interval=30)
+    def submit_stale_parts(self) -> None:
+        now = datetime.now(UTC)
+        for message, text in self.book.stale_parts(now):
+            self._submit(message, text, now)
+
+    @subscribe(EventType.REPORTER_NOTIFIED)
+    def on_notified(self, event: Envelope) -> None:
+        data = event["data"]
+        if data["channel"] != Channel.SMS or not data.get("deliver", True):
+            return
+        self.book.reply(event["ticket"], data, datetime.now(UTC))
+
+    def _submit(self, message: core.Message, text: str, now: datetime) -> None:
+        body = core.complaint_body(text, message.sender)
+        receipt = submit_or_refuse(self.intake, Channel.SMS, body, message.idempotency_key())
+        if receipt.refusal is not None:
+            self.book.refused(message, receipt.refusal, now)
+        else:
+            self.book.opened(message, receipt.ticket, now)
