@@ -57,7 +57,7 @@ async def _checked(item: object, max_file: int) -> dict:
     if not isinstance(item, UploadFile):
         raise ApiError("invalid_field", "attachments: must be files", "attachments")
     content = await item.read(max_file + 1)
-    name = (item.filename or "lampiran")[:200]
+    name = safe_filename(item.filename)
     if len(content) > max_file:
         raise ApiError("body_too_large", f"{name}: a file may be at most {max_file} bytes")
     if not content:
@@ -75,6 +75,13 @@ async def _checked(item: object, max_file: int) -> dict:
         "content_type": sniffed,
         "content_b64": base64.b64encode(content).decode(),
     }
+
+
+def safe_filename(given: str | None) -> str:
+    """The file's own name without directories, quotes or control characters."""
+    base = (given or "").replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(c for c in base if c.isprintable() and c not in '"<>;')
+    return cleaned.strip()[:200] or "lampiran"
 
 
 def sniff(content: bytes) -> str | None:

@@ -159,12 +159,37 @@ def from_text(message: dict) -> dict:
     return body
 
 
+# Words that end in a full stop without ending the sentence ("Jl. Pemuda No. 148").
+ABBREVIATIONS = frozenset(
+    {"jl", "jln", "gg", "no", "kec", "kel", "kab", "prov", "rt", "rw", "bpk", "pak", "bu"}
+    | {"ibu", "sdr", "dr", "ir", "h", "hj", "km", "dll", "dsb", "dst"}
+)
+SENTENCE_END = re.compile(r"([.!?])\s+|\n")
+# A first "sentence" shorter than this is a greeting ("Halo.", "Pagi min!").
+MIN_TITLE_WORDS = 3
+
+
+def sentences(text: str) -> list[str]:
+    found, start = [], 0
+    for end in SENTENCE_END.finditer(text):
+        before = text[start : end.start()].rsplit(None, 1)
+        if end.group(1) == "." and before and before[-1].casefold() in ABBREVIATIONS:
+            continue
+        found.append(text[start : end.start() + (1 if end.group(1) else 0)].strip())
+        start = end.end()
+    found.append(text[start:].strip())
+    return [sentence for sentence in found if sentence]
+
+
 def title_of(text: str, limit: int = 80) -> str:
-    first = re.split(r"(?<=[.!?])\s|\n", text.strip(), maxsplit=1)[0].strip()
+    """The first real sentence (or line), cut at a word when longer than `limit`."""
+    candidates = sentences(text.strip()) or [text.strip()]
+    first = next((s for s in candidates if len(s.split()) >= MIN_TITLE_WORDS), candidates[0])
+    if len(first) < 5:
+        first = text.strip()
     if len(first) <= limit:
-        return first if len(first) >= 5 else text[:limit].strip()
-    cut = first[:limit].rsplit(" ", 1)[0]
-    return cut + "..."
+        return first
+    return first[:limit].rsplit(" ", 1)[0] + "..."
 
 
 def kecamatan_in(text: str) -> str | None:

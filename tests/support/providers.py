@@ -86,7 +86,9 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 failing = False
                 reference = body.get("reference") or uuid.uuid4().hex
-                stand_in.taken.setdefault(reference, body | {"_id": uuid.uuid4().hex})
+                stand_in.taken.setdefault(
+                    reference, body | {"_id": uuid.uuid4().hex, "_at": time.time()}
+                )
                 answer = {"id": stand_in.taken[reference]["_id"]}
         if failing:
             self._answer(503, {"error": "temporarily unavailable"})

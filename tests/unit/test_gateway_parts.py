@@ -97,3 +97,11 @@ def test_attachments_are_known_by_their_first_bytes():
     assert sniff(b"\x89PNG\r\n\x1a\nrest") == "image/png"
     assert sniff(b"%PDF-1.7") == "application/pdf"
     assert sniff(b"GIF89a") is None and sniff(b"MZ\x90") is None
+
+
+def test_an_uploaded_file_keeps_only_its_own_plain_name():
+    from gateway.uploads import safe_filename
+
+    assert safe_filename("C:\\Users\\budi\\scan 1.pdf") == "scan 1.pdf"
+    assert safe_filename('../../etc/"x";\r\nSet-Cookie: a.pdf') == "xSet-Cookie: a.pdf"
+    assert safe_filename(None) == safe_filename("   ") == "lampiran"
