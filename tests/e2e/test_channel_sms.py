@@ -199,3 +199,14 @@ def test_sms_waits_while_its_adapter_is_stopped_and_the_app_keeps_working(api, s
         stack.wait_service("sms")
     [receipt] = replies_to(providers, phone)
     assert ticket_in(receipt["text"]) == complaints_from(stack, phone)[0]["ticket"]
+
+
+def test_a_rejected_sms_complaint_is_told_why_by_sms(api, stack, providers):
+    phone = new_phone()
+    assert api.webhook("sms/messages", sms(f"r-{phone}", phone), SMS_SECRET).status_code == 202
+    ticket = ticket_in(replies_to(providers, phone)[0]["text"])
+    api.wait_status(ticket, "awaiting_review")
+    reason = "Lokasi berada di luar wilayah Kota Semarang"
+    assert api.act("officer1", ticket, "reject", {"reason": reason}).status_code == 200
+    answers = replies_to(providers, phone, count=2)
+    assert answers[-1]["text"] == f"Pengaduan {ticket} tidak dapat diproses. Alasan: {reason}"
