@@ -12,7 +12,7 @@ from gateway.config import GatewaySettings
 from gateway.errors import HANDLERS
 from gateway.identity import Identity
 from gateway.metrics import RequestMetrics
-from gateway.routes import auth, channels, complaints, desk, ops, reports, sla, staff
+from gateway.routes import auth, channels, complaints, desk, ops, reports, sla, staff, triage
 from gateway.rpc import RpcClient
 from gateway.throttle import Throttle
 from services.chassis import topology
@@ -41,11 +41,16 @@ ROUTES = [
     Route(TICKET + "/request-info", sla.request_info, methods=["POST"]),
     Route(TICKET + "/sla", sla.history),
     Route(TICKET + "/notifications", complaints.notifications),
+    Route(TICKET + "/review", triage.review),
     Route(TICKET + "/attachments/{file_id}", desk.attachment),
     Route(TICKET + "/letters", desk.letters),
     Route(TICKET + "/letters/{letter_id}", desk.letter),
     Route(TICKET + "/{action:str}", staff.agency_step, methods=["POST"]),
     Route("/api/v1/worklist", staff.worklist),
+    Route("/api/v1/triage/routing", triage.routing_table),
+    Route("/api/v1/triage/routing", triage.replace_routing_table, methods=["PUT"]),
+    Route("/api/v1/triage/auto-reject", triage.auto_reject),
+    Route("/api/v1/triage/auto-reject", triage.replace_auto_reject, methods=["PUT"]),
     Route("/api/v1/reports/monthly", reports.monthly),
     Route("/api/v1/calendar/{year:int}", sla.calendar),
     Route("/api/v1/calendar/days", sla.change_day, methods=["POST"]),

@@ -76,8 +76,20 @@ class ComplaintReceived(TypedDict):
 
 
 class ComplaintTriaged(TypedDict):
+    """Triage's suggestions for the officer; none is applied without an officer (except
+    an automatic rejection a supervisor turned on, which follows as complaint.rejected)."""
+
     suggested_category: str | None
-    matched_keywords: list[str]
+    matched_keywords: list[str]  # the words that drove the category
+    confidence: NotRequired[float]
+    needs_attention: NotRequired[bool]  # low confidence, or not a complaint
+    suggested_agency: NotRequired[str | None]
+    suggested_agencies: NotRequired[list[str]]
+    suggested_scope: NotRequired[str]
+    validity_flags: NotRequired[list[str]]
+    urgent: NotRequired[bool]
+    urgent_words: NotRequired[list[str]]
+    possible_duplicate_of: NotRequired[str | None]
 
 
 class ComplaintClassified(TypedDict):

@@ -60,6 +60,8 @@ def fold(ticket: str, events: list[dict]) -> dict:
         "confidential": False,
         "location": None,
         "suggested_category": None,
+        "suggestions": None,
+        "urgent": False,
         "category": None,
         "scope": None,
         "agencies": [],
@@ -93,6 +95,8 @@ def _apply(view: dict, event: dict) -> None:
         }
     elif kind == EventType.COMPLAINT_TRIAGED:
         view["suggested_category"] = data["suggested_category"]
+        view["urgent"] = data.get("urgent", False)
+        view["suggestions"] = {k: v for k, v in data.items() if k != "suggested_category"}
     elif kind == EventType.COMPLAINT_CLASSIFIED:
         view |= {k: data[k] for k in ("category", "scope", "agencies")}
     elif kind == EventType.COMPLAINT_REJECTED:
@@ -211,6 +215,8 @@ def staff_view(view: dict, agency: str | None = None) -> dict:
         "attachments": view.get("attachments", []),
         "media": view.get("media", []),
         "suggested_category": view.get("suggested_category"),
+        "suggestions": view.get("suggestions"),
+        "urgent": view.get("urgent", False),
         "scope": view.get("scope"),
         "agencies": view.get("agencies"),
         "channel": view.get("channel"),
@@ -242,6 +248,8 @@ def worklist_item(view: dict) -> dict:
         "received_at": _iso(view.get("received_at")),
         "due_at": _iso(deadline["due_at"]) if deadline else None,
         "sla_state": view.get("sla_state", "on_track"),
+        "urgent": view.get("urgent", False),
+        "needs_attention": (view.get("suggestions") or {}).get("needs_attention", False),
     }
 
 

@@ -31,7 +31,7 @@ class ReadModel:
             query["agency"] = agency
         cursor = (
             self.views.collection.find(query, LIST_PROJECTION)
-            .sort([("deadline.due_at", 1), ("received_at", 1)])
+            .sort([("urgent", -1), ("deadline.due_at", 1), ("received_at", 1)])
             .limit(limit)
         )
         return [core.worklist_item(view) for view in cursor]
@@ -56,6 +56,7 @@ class ReportingStore(MongoStore):
 
     def ensure_indexes(self) -> None:
         self.db.views.create_index([("status", 1), ("deadline.due_at", 1)])
+        self.db.views.create_index([("status", 1), ("urgent", -1), ("deadline.due_at", 1)])
         self.db.views.create_index([("agency", 1), ("status", 1)])
         self.db.views.create_index("received_at")
 

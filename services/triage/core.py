@@ -7,7 +7,7 @@ from services.chassis import fields
 from services.contracts.events import EventType
 from services.contracts.lifecycle import Action, Status, next_status
 from services.contracts.reference import Category, Scope
-from services.triage.keywords import KEYWORDS
+from services.triage.validity import REJECTION_REASONS
 
 AGENCY_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 CLASSIFY_FIELDS = ("category", "scope", "agencies")
@@ -15,29 +15,62 @@ REJECT_FIELDS = ("reason",)
 MAX_AGENCIES = 10
 
 
-def suggest(title: str, description: str, hint: str | None) -> tuple[str | None, list[str]]:
-    """The category whose keywords occur most often; the reporter's hint breaks ties."""
-    text = f" {title} {description} ".casefold()
-    scores = {
-        category: [word for word in words if word in text] for category, words in KEYWORDS.items()
-    }
-    best = max(scores.items(), key=lambda item: (len(item[1]), item[0] == hint))
-    if best[1]:
-        return str(best[0]), best[1]
-    return hint, []
+AUTO_OFFICER = "otomatis"
+# Reviews still open to a duplicate link: the incident has not been decided or closed.
+OPEN_STATUSES = ("awaiting_review", "classified", "returned")
 
 
-def open_review(data: dict) -> tuple[dict, list]:
-    category, matched = suggest(data["title"], data["description"], data.get("category_hint"))
+def open_review(data: dict, suggestion: dict, words: list[str], now: datetime) -> tuple[dict, list]:
+    """The review of a received complaint, with triage's suggestions; rejected at once
+    when a supervisor turned automatic rejection on for one of its validity flags."""
+    location = data.get("location") or {}
     state = {
         "status": str(next_status(Status.RECEIVED, Action.TRIAGE)),
-        "received_at": data["received_at"],
-        "suggested_category": category,
-        "matched_keywords": matched,
+        "received_at": datetime.fromisoformat(data["received_at"]),
+        "kecamatan": location.get("kecamatan"),
+        "kelurahan": location.get("kelurahan"),
+        "lat": location.get("lat"),
+        "lon": location.get("lon"),
+        "words": list(words),
+        "suggestion": suggestion,
+        "suggested_category": suggestion["category"],
         "decisions": [],
     }
-    event = {"suggested_category": category, "matched_keywords": matched}
-    return state, [(EventType.COMPLAINT_TRIAGED, event)]
+    events = [(EventType.COMPLAINT_TRIAGED, triaged_event(suggestion))]
+    flag = suggestion.get("auto_rejected")
+    if flag:
+        decision = {"reason": REJECTION_REASONS[flag]}
+        rejected_state, rejected = reject(state, decision, AUTO_OFFICER, now)
+        state |= rejected_state
+        events += rejected
+    return state, events
+
+
+def triaged_event(suggestion: dict) -> dict:
+    return {
+        "suggested_category": suggestion["category"],
+        "matched_keywords": suggestion["category_words"],
+        "confidence": suggestion["confidence"],
+        "needs_attention": suggestion["needs_attention"],
+        "suggested_agency": suggestion["agency"],
+        "suggested_agencies": suggestion["agencies"],
+        "suggested_scope": suggestion["scope"],
+        "validity_flags": suggestion["validity_flags"],
+        "urgent": suggestion["urgent"],
+        "urgent_words": suggestion["urgent_words"],
+        "possible_duplicate_of": suggestion["duplicate_of"],
+    }
+
+
+def agreement(suggestion: dict | None, decision: dict) -> dict:
+    """Whether the officer's final choice kept each suggestion."""
+    if not suggestion:
+        return {}
+    return {
+        "category": suggestion.get("category") == decision["category"],
+        "agency": suggestion.get("agency") == decision["agencies"][0],
+        "scope": suggestion.get("scope") == decision["scope"],
+    }
 
 
 def parse_classification(body: object) -> dict:
@@ -67,7 +100,8 @@ def parse_rejection(body: object) -> dict:
 
 def classify(review: dict, decision: dict, officer: str, now: datetime) -> tuple[dict, list]:
     status = next_status(Status(review["status"]), Action.CLASSIFY)
-    record = {**decision, "action": "classify", "officer": officer, "at": now}
+    kept = agreement(review.get("suggestion"), decision)
+    record = {**decision, "action": "classify", "officer": officer, "at": now, "agreed": kept}
     state = {"status": str(status), **decision, "decisions": [*review["decisions"], record]}
     return state, [(EventType.COMPLAINT_CLASSIFIED, {**decision, "officer": officer})]
 

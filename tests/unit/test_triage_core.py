@@ -15,39 +15,63 @@ RECEIVED = {
 }
 
 
-@pytest.mark.parametrize(
-    ("title", "description", "expected"),
-    [
-        ("Jalan berlubang", "Aspal rusak di depan pasar", "infrastruktur_fasum"),
-        (
-            "KTP belum jadi",
-            "Sudah tiga bulan e-ktp belum dicetak di dukcapil",
-            "administrasi_kependudukan",
-        ),
-        ("Sampah menumpuk", "Sampah di TPS tidak diangkut, bau sekali", "lingkungan_perumahan"),
-        ("PKL di trotoar", "Pedagang kaki lima menutup jalan", "penegakan_perda"),
-        ("Puskesmas tutup", "Dokter tidak ada di puskesmas", "pendidikan_kesehatan"),
-        ("Pajak PBB", "Tagihan pbb salah hitung", "perizinan_pajak"),
-        ("Lampu jalan mati", "PJU gelap di malam hari", "penerangan_transportasi"),
-    ],
-)
-def test_keywords_suggest_a_category(title, description, expected):
-    assert core.suggest(title, description, None)[0] == expected
+SUGGESTION = {
+    "category": "penerangan_transportasi",
+    "confidence": 0.91,
+    "needs_attention": False,
+    "category_words": ["lampu jalan", "gelap"],
+    "ranking": [["penerangan_transportasi", 0.91]],
+    "agency": "disperkim",
+    "agencies": ["disperkim"],
+    "scope": "single_agency",
+    "routing_words": ["lampu jalan"],
+    "validity_flags": [],
+    "validity_words": [],
+    "urgent": False,
+    "urgent_words": [],
+    "duplicate_of": None,
+    "duplicate_similarity": None,
+    "duplicate_words": [],
+    "auto_rejected": None,
+}
 
 
-def test_without_keywords_the_reporters_hint_stands():
-    assert core.suggest("Keluhan", "Pelayanan lambat", "perizinan_pajak") == ("perizinan_pajak", [])
+def open_review(suggestion=SUGGESTION):
+    return core.open_review(RECEIVED, suggestion, ["lampu", "jalan", "mati"], NOW)
 
 
 def test_a_review_opens_awaiting_review_with_the_suggestion():
-    state, [(event_type, data)] = core.open_review(RECEIVED)
+    state, [(event_type, data)] = open_review()
     assert state["status"] == "awaiting_review"
     assert event_type == EventType.COMPLAINT_TRIAGED
     assert data["suggested_category"] == "penerangan_transportasi"
+    assert data["suggested_agency"] == "disperkim" and data["matched_keywords"] == [
+        "lampu jalan",
+        "gelap",
+    ]
+    assert state["words"] == ["lampu", "jalan", "mati"]
+
+
+def test_an_automatic_rejection_a_supervisor_turned_on_rejects_at_once():
+    spam = SUGGESTION | {"validity_flags": ["advertising"], "auto_rejected": "advertising"}
+    state, [(triaged, _), (rejected, data)] = open_review(spam)
+    assert (triaged, rejected) == (EventType.COMPLAINT_TRIAGED, EventType.COMPLAINT_REJECTED)
+    assert state["status"] == "rejected" and data["officer"] == core.AUTO_OFFICER
+    assert "iklan" in data["reason"]
+
+
+def test_the_officers_choice_is_compared_with_the_suggestion():
+    review, _ = open_review()
+    decision = core.parse_classification(
+        {"category": "penerangan_transportasi", "scope": "single_agency", "agencies": ["dishub"]}
+    )
+    state, _ = core.classify(review, decision, "officer1", NOW)
+    agreed = state["decisions"][-1]["agreed"]
+    assert agreed == {"category": True, "agency": False, "scope": True}
 
 
 def test_classify_then_a_second_classify_is_illegal():
-    review, _ = core.open_review(RECEIVED)
+    review, _ = open_review()
     decision = core.parse_classification(
         {"category": "penerangan_transportasi", "scope": "single_agency", "agencies": ["dishub"]}
     )
@@ -60,7 +84,7 @@ def test_classify_then_a_second_classify_is_illegal():
 
 
 def test_a_returned_review_can_be_classified_again():
-    review, _ = core.open_review(RECEIVED)
+    review, _ = open_review()
     decision = core.parse_classification(
         {"category": "penerangan_transportasi", "scope": "single_agency", "agencies": ["dpu"]}
     )
@@ -103,7 +127,7 @@ def test_a_bad_classification_names_the_field(body, field):
 def test_a_rejection_needs_a_reason_the_reporter_can_read():
     with pytest.raises(CommandRejected):
         core.parse_rejection({"reason": "no"})
-    review, _ = core.open_review(RECEIVED)
+    review, _ = open_review()
     state, [(event_type, data)] = core.reject(
         review, core.parse_rejection({"reason": "Laporan tidak sesuai fakta"}), "o", NOW
     )

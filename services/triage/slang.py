@@ -1,0 +1,56 @@
+"""Informal Indonesian and common Javanese words, mapped to standard Indonesian.
+
+Written for this project from SMS, chat and social-media usage in Semarang; extend it
+when officers meet new shorthand. Keys are lower case; a value may be several words.
+"""
+
+SLANG: dict[str, str] = {
+    # SMS shorthand and chat spelling
+    "yg": "yang", "sdh": "sudah", "udh": "sudah", "udah": "sudah", "dah": "sudah",
+    "blm": "belum", "blum": "belum", "tdk": "tidak", "gak": "tidak", "ga": "tidak",
+    "nggak": "tidak", "ngga": "tidak", "enggak": "tidak", "gk": "tidak", "tak": "tidak",
+    "jln": "jalan", "jl": "jalan", "jl.": "jalan", "dgn": "dengan", "utk": "untuk",
+    "krn": "karena", "karna": "karena", "skrg": "sekarang", "skrng": "sekarang",
+    "tlg": "tolong", "tolongin": "tolong", "mhn": "mohon", "byk": "banyak",
+    "bnyk": "banyak", "sampe": "sampai", "aja": "saja", "bs": "bisa", "bsa": "bisa",
+    "rmh": "rumah", "pg": "pagi", "mlm": "malam", "lbh": "lebih", "hr": "hari",
+    "org": "orang", "tp": "tapi", "tpi": "tapi", "jg": "juga", "sy": "saya",
+    "sya": "saya", "gue": "saya", "gw": "saya", "aq": "saya", "aku": "saya",
+    "kmrn": "kemarin", "kemaren": "kemarin", "bgt": "sekali", "banget": "sekali",
+    "min": "admin", "mimin": "admin", "pak": "bapak", "bu": "ibu", "dr": "dari",
+    "dri": "dari", "kl": "kalau", "klo": "kalau", "kalo": "kalau", "gmn": "bagaimana",
+    "gimana": "bagaimana", "knp": "kenapa", "napa": "kenapa", "kpn": "kapan",
+    "bbrp": "beberapa", "sblm": "sebelum", "stlh": "setelah", "msh": "masih",
+    "mash": "masih", "lg": "lagi", "lgi": "lagi", "ny": "nya", "dlm": "dalam",
+    "thn": "tahun", "bln": "bulan", "mgg": "minggu", "jam2": "jam", "ortu": "orang tua",
+    "anak2": "anak", "warga2": "warga", "bener": "benar", "bnr": "benar",
+    "cepet": "cepat", "dikit": "sedikit", "doang": "saja", "kok": "", "sih": "",
+    "dong": "", "deh": "", "nih": "", "tuh": "", "yah": "", "ya": "", "lho": "",
+    "loh": "", "kan": "", "gitu": "begitu", "gini": "begini", "emang": "memang",
+    "pdhl": "padahal", "spt": "seperti", "kyk": "seperti", "kayak": "seperti",
+    "trs": "terus", "trus": "terus", "smp": "sampai", "sm": "sama", "pke": "pakai",
+    "pake": "pakai", "bikin": "membuat", "nyampah": "membuang sampah",
+    "ngeri": "bahaya", "mati2": "mati", "rusak2": "rusak",
+    "pju": "lampu jalan", "tl": "lampu lalu lintas", "apill": "lampu lalu lintas",
+    "pkl": "pedagang kaki lima", "e-ktp": "ktp", "ektp": "ktp",
+    "kk": "kartu keluarga", "dukcapil": "kependudukan", "bpjs": "jaminan kesehatan",
+    "dbd": "demam berdarah", "tps": "tempat sampah", "jukir": "juru parkir",
+    "brt": "bus", "trans": "bus", "angkot": "angkutan kota", "pemkot": "pemerintah kota",
+    # Javanese (ngoko and krama) used in complaints
+    "ora": "tidak", "mboten": "tidak", "boten": "tidak", "wis": "sudah",
+    "wes": "sudah", "sampun": "sudah", "durung": "belum", "dereng": "belum",
+    "dalan": "jalan", "ndalan": "jalan", "omah": "rumah", "griya": "rumah",
+    "banyune": "airnya", "banyu": "air", "kali": "sungai", "lampune": "lampunya",
+    "sampahe": "sampahnya", "tulung": "tolong", "nyuwun": "mohon", "mohon": "mohon",
+    "niku": "itu", "kuwi": "itu", "iki": "ini", "menika": "ini", "nggih": "",
+    "monggo": "silakan", "matur": "terima", "nuwun": "kasih", "sewu": "maaf",
+    "amarga": "karena", "mergo": "karena", "wonten": "ada", "ana": "ada", "ono": "ada",
+    "akeh": "banyak", "kathah": "banyak", "peteng": "gelap",
+    "mambu": "bau", "ambune": "baunya", "suwe": "lama", "dangu": "lama",
+    "saiki": "sekarang", "sakniki": "sekarang", "bengi": "malam", "dalu": "malam",
+    "esuk": "pagi", "enjing": "pagi", "udan": "hujan", "jawah": "hujan", "lemah": "tanah",
+    "bolong": "lubang", "growong": "lubang", "ambrol": "runtuh", "ambruk": "runtuh",
+    "kebanjiran": "banjir", "mampet": "tersumbat", "buntet": "tersumbat",
+    "bocah": "anak", "lare": "anak", "wong": "orang", "tiyang": "orang",
+    "kowe": "kamu", "panjenengan": "anda", "kula": "saya",
+}  # fmt: skip
