@@ -36,6 +36,8 @@ ROUTES = [
     Route(TICKET + "/reject", staff.reject, methods=["POST"]),
     Route(TICKET + "/forward", staff.forward, methods=["POST"]),
     Route(TICKET + "/reopen", staff.reopen, methods=["POST"]),
+    Route(TICKET + "/link", staff.link, methods=["POST"]),
+    Route(TICKET + "/unlink", staff.unlink, methods=["POST"]),
     Route(TICKET + "/pause", sla.pause, methods=["POST"]),
     Route(TICKET + "/resume", sla.resume, methods=["POST"]),
     Route(TICKET + "/request-info", sla.request_info, methods=["POST"]),
@@ -71,6 +73,7 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
         window = settings.throttle_window
         app.state.sender_throttle = Throttle(settings.throttle_limit, window)
         app.state.app_throttle = Throttle(settings.throttle_app_limit, window)
+        app.state.login_throttle = Throttle(settings.throttle_login_limit, window)
         try:
             # The channel queues must exist before the first webhook, adapter running or not.
             await run_in_threadpool(topology.declare, settings.amqp_uri)

@@ -16,6 +16,7 @@
 | ADUAN_SOCIAL_WEBHOOK_SECRET | (none) | HMAC secret shared with the social-media relay |
 | ADUAN_THROTTLE_LIMIT | 20 | messages one SMS number or social account may send per window |
 | ADUAN_THROTTLE_APP_LIMIT | 60 | app submissions one client address may make per window |
+| ADUAN_THROTTLE_LOGIN_LIMIT | 10 | failed sign-ins per username per window |
 | ADUAN_THROTTLE_WINDOW | 600 | the throttling window in seconds |
 """
 
@@ -40,6 +41,7 @@ class GatewaySettings:
     social_secret: str
     throttle_limit: int
     throttle_app_limit: int
+    throttle_login_limit: int
     throttle_window: float
 
     @classmethod
@@ -63,5 +65,6 @@ class GatewaySettings:
             social_secret=env.get("ADUAN_SOCIAL_WEBHOOK_SECRET", ""),
             throttle_limit=int(env.get("ADUAN_THROTTLE_LIMIT", "20")),
             throttle_app_limit=int(env.get("ADUAN_THROTTLE_APP_LIMIT", "60")),
+            throttle_login_limit=int(env.get("ADUAN_THROTTLE_LOGIN_LIMIT", "10")),
             throttle_window=float(env.get("ADUAN_THROTTLE_WINDOW", "600")),
         )

@@ -24,21 +24,39 @@ class Throttle:
         if self.limit <= 0:
             return
         now = time.monotonic() if now is None else now
+        recent = self._recent(key, now)
+        if any(seen == item for _, seen in recent):
+            return
+        self._refuse_when_full(recent, what, now)
+        recent.append((now, item))
+
+    def ensure_room(self, key: str, what: str, now: float | None = None) -> None:
+        """Raises too_many_requests when `key` used up its window, counting nothing."""
+        if self.limit > 0:
+            now = time.monotonic() if now is None else now
+            self._refuse_when_full(self._recent(key, now), what, now)
+
+    def record(self, key: str, item: str, now: float | None = None) -> None:
+        if self.limit > 0:
+            now = time.monotonic() if now is None else now
+            self._recent(key, now).append((now, item))
+
+    def _recent(self, key: str, now: float) -> deque:
         recent = self._seen.pop(key, deque())
         while recent and recent[0][0] <= now - self.window:
             recent.popleft()
         self._seen[key] = recent
         if len(self._seen) > MAX_KEYS:
             self._seen.popitem(last=False)
-        if any(seen == item for _, seen in recent):
-            return
+        return recent
+
+    def _refuse_when_full(self, recent: deque, what: str, now: float) -> None:
         if len(recent) >= self.limit:
             retry_after = int(recent[0][0] + self.window - now) + 1
             error = ApiError(
                 "too_many_requests",
-                f"too many {what} from this sender: at most {self.limit} in "
-                f"{int(self.window)} seconds; try again in {retry_after} seconds",
+                f"too many {what}: at most {self.limit} in {int(self.window)} seconds; "
+                f"try again in {retry_after} seconds",
             )
             error.retry_after = retry_after
             raise error
-        recent.append((now, item))

@@ -1,5 +1,7 @@
 """Staff sign-in: a username and password for a bearer token that expires."""
 
+import uuid
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -17,10 +19,14 @@ async def token(request: Request) -> JSONResponse:
         if not isinstance(value, str) or not value:
             raise ApiError("invalid_field", f"{name}: required, a string", name)
     settings = request.app.state.settings
+    # Failed sign-ins per username are limited, so passwords cannot be guessed at speed.
+    failures = request.app.state.login_throttle
+    failures.ensure_room(f"login:{username.casefold()}", "failed sign-ins for this username")
     issued = await run_in_threadpool(
         request.app.state.identity.issue_token, username, password, settings.token_ttl
     )
     if issued is None:
+        failures.record(f"login:{username.casefold()}", uuid.uuid4().hex)
         raise ApiError("invalid_credentials", "wrong username or password")
     access_token, staff = issued
     return JSONResponse(

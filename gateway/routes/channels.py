@@ -38,7 +38,9 @@ async def sms(request: Request) -> JSONResponse:
     if body.get("part") is not None:
         data["part"] = sms_part(body["part"])
     sender_key = re.sub(r"\D", "", data["sender"])[-10:]
-    request.app.state.sender_throttle.check(f"sms:{sender_key}", data["message_id"], "messages")
+    request.app.state.sender_throttle.check(
+        f"sms:{sender_key}", data["message_id"], "messages from this sender"
+    )
     return await accept(request, EventType.SMS_RECEIVED, data, data["message_id"])
 
 
@@ -74,7 +76,7 @@ async def social(request: Request) -> JSONResponse:
     if isinstance(name, str) and name.strip():
         data["author"]["name"] = name.strip()[:120]
     who = f"social:{platform}:{data['author']['handle'].casefold()}"
-    request.app.state.sender_throttle.check(who, data["post_id"], "messages")
+    request.app.state.sender_throttle.check(who, data["post_id"], "messages from this sender")
     return await accept(request, EventType.SOCIAL_RECEIVED, data, data["post_id"])
 
 

@@ -19,7 +19,9 @@ async def submit(request: Request) -> JSONResponse:
     """A complaint from the app: JSON, or multipart with photos (gateway/uploads.py)."""
     key = idempotency_key(request)
     client = request.client.host if request.client else "unknown"
-    request.app.state.app_throttle.check(f"app:{client}", key or uuid.uuid4().hex, "complaints")
+    request.app.state.app_throttle.check(
+        f"app:{client}", key or uuid.uuid4().hex, "complaints from this address"
+    )
     body, files, _ = await complaint_with_files(request)
     # Without a client key every request is new, but a redelivered request is not.
     scoped_key = f"{Channel.SAPAMBAKITA}:{key}" if key else f"request:{uuid.uuid4().hex}"

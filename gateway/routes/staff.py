@@ -39,6 +39,19 @@ async def forward(request: Request) -> JSONResponse:
     )
 
 
+async def link(request: Request) -> JSONResponse:
+    """The officer confirms this complaint repeats another (`{"to": ticket}`)."""
+    staff = await require(request, Role.OFFICER)
+    ticket, body = ticket_from(request), await json_body(request)
+    return await _call(request, "triage", "link", ticket=ticket, body=body, officer=staff.username)
+
+
+async def unlink(request: Request) -> JSONResponse:
+    staff = await require(request, Role.OFFICER)
+    ticket = ticket_from(request)
+    return await _call(request, "triage", "unlink", ticket=ticket, officer=staff.username)
+
+
 async def reopen(request: Request) -> JSONResponse:
     """The reporter disputes the result: an officer reopens the closed complaint."""
     staff = await require(request, Role.OFFICER)

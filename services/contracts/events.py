@@ -33,6 +33,8 @@ class EventType(StrEnum):
     NOTICE_DELIVERY = "reporter.delivery"
     COMPLAINT_CLOSED = "complaint.closed"
     COMPLAINT_REOPENED = "complaint.reopened"
+    COMPLAINT_LINKED = "complaint.linked"
+    COMPLAINT_UNLINKED = "complaint.unlinked"
     DEADLINE_SET = "sla.deadline_set"
     SLA_WARNING = "sla.warning"
     SLA_STAGE_OVERDUE = "sla.stage_overdue"
@@ -157,6 +159,14 @@ class ComplaintClosed(TypedDict):
     pass
 
 
+class ComplaintLinked(TypedDict):
+    """complaint.linked and complaint.unlinked: an officer confirmed (or undid) that this
+    complaint reports the same incident as `primary`, whose result its reporter gets."""
+
+    primary: str
+    officer: str
+
+
 class ComplaintReopened(TypedDict):
     reason: str
     by: str
@@ -227,6 +237,8 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
         EventType.COMPLAINT_FORWARDED,
         EventType.SLA_PAUSED,
         EventType.NOTICE_DELIVERY,
+        EventType.COMPLAINT_LINKED,
+        EventType.COMPLAINT_UNLINKED,
     ),
     "triage": (
         EventType.COMPLAINT_RECEIVED,
@@ -243,6 +255,8 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
         EventType.COMPLAINT_REJECTED,
         EventType.COMPLAINT_CLOSED,
         EventType.COMPLAINT_REOPENED,
+        EventType.COMPLAINT_LINKED,
+        EventType.COMPLAINT_UNLINKED,
     ),
     "reporting": tuple(t for t in EventType if not t.startswith("channel.")),
     # Channel adapters: each delivers the notices for its own channel.

@@ -21,6 +21,8 @@ class Status(StrEnum):
     RETURNED = "returned"
     RESOLVED = "resolved"
     CLOSED = "closed"
+    # The same incident as another complaint, whose result this reporter also gets.
+    LINKED = "linked"
 
 
 class Action(StrEnum):
@@ -33,6 +35,8 @@ class Action(StrEnum):
     RESOLVE = "resolve"
     CLOSE = "close"
     REOPEN = "reopen"
+    LINK = "link"
+    UNLINK = "unlink"
 
 
 TRANSITIONS: dict[tuple[Status, Action], Status] = {
@@ -49,6 +53,9 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.RESOLVED, Action.CLOSE): Status.CLOSED,
     # The reporter disputes the result: officers review it again, on a new SLA cycle.
     (Status.CLOSED, Action.REOPEN): Status.AWAITING_REVIEW,
+    # A duplicate joins the complaint it repeats; undone, it is reviewed on its own.
+    (Status.AWAITING_REVIEW, Action.LINK): Status.LINKED,
+    (Status.LINKED, Action.UNLINK): Status.AWAITING_REVIEW,
 }
 
 FINAL_STATUSES = frozenset({Status.REJECTED})
@@ -64,6 +71,8 @@ STATUS_AFTER_EVENT: dict[EventType, Status] = {
     EventType.COMPLAINT_RESOLVED: Status.RESOLVED,
     EventType.COMPLAINT_CLOSED: Status.CLOSED,
     EventType.COMPLAINT_REOPENED: Status.AWAITING_REVIEW,
+    EventType.COMPLAINT_LINKED: Status.LINKED,
+    EventType.COMPLAINT_UNLINKED: Status.AWAITING_REVIEW,
 }
 
 

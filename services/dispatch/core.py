@@ -90,7 +90,7 @@ def reopen(case: dict, reason: str, officer: str, now: datetime) -> tuple[dict, 
 
 def reporter_notified(case: dict, data: dict, now: datetime) -> tuple[dict, list] | None:
     """The result reached the reporter: the case closes. Other notices change nothing."""
-    if data["about"] != "resolved":
+    if data["about"] != "resolved" or (data.get("details") or {}).get("primary"):
         return None
     return _move(case, Action.CLOSE, now, {}), [(EventType.COMPLAINT_CLOSED, {})]
 

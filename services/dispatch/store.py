@@ -23,8 +23,11 @@ class CaseDesk:
         )
 
     def reporter_notified(self, event: Envelope, now: datetime) -> None:
-        if event["data"]["about"] != "resolved":
-            return  # only a resolution closes a case; a rejection never had one open
+        data = event["data"]
+        if data["about"] != "resolved" or (data.get("details") or {}).get("primary"):
+            # Only a resolution closes a case: a rejection never had one open, and a
+            # linked complaint's reporter hearing the primary's result has none.
+            return
         apply_event(
             self.cases, event, lambda case: core.reporter_notified(case, event["data"], now), now
         )

@@ -118,6 +118,21 @@ class Submission:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def content_key(submission: Submission) -> str | None:
+    """The same reporter with the same text, whatever the channel or the key: a
+    resubmission. None for a reporter with no contact to tell them apart by."""
+    reporter = submission.reporter
+    contact = [
+        re.sub(r"\D", "", reporter.phone or "")[-10:],
+        (reporter.email or "").casefold(),
+        (reporter.handle or "").casefold(),
+    ]
+    if not any(contact):
+        return None
+    text = " ".join(re.findall(r"\w+", f"{submission.title} {submission.description}".casefold()))
+    return hashlib.sha256("|".join([*contact, text]).encode()).hexdigest()
+
+
 def parse_submission(
     channel: str,
     body: object,
@@ -359,6 +374,12 @@ def notice_text(ticket: str, about: Notice, details: dict) -> str:
             f"Alasan: {details['reason']}. Anda dapat mengajukan pengaduan baru "
             "dengan keterangan yang lebih lengkap."
         )
+    if details.get("primary"):
+        return (
+            f"Pengaduan Anda nomor {ticket} menyangkut kejadian yang sama dengan pengaduan "
+            f"nomor {details['primary']}, yang telah ditindaklanjuti. Tindak lanjut: "
+            f"{details['follow_up']}. Terima kasih telah menyampaikan pengaduan."
+        )
     return (
         f"Pengaduan Anda nomor {ticket} telah ditindaklanjuti. "
         f"Tindak lanjut: {details['follow_up']}. Terima kasih telah menyampaikan pengaduan."
@@ -438,6 +459,7 @@ def notify(
         "channel": channel,
         "to": recipient(complaint) if deliver else "tracking link",
         "message": message,
+        "details": details,
         "at": now,
         "delivery": {"status": "pending" if carried else "in_app"},
     }
@@ -451,6 +473,22 @@ def notify(
         "details": details,
     }
     return state, [(EventType.REPORTER_NOTIFIED, event)]
+
+
+def latest_result(complaint: dict) -> str | None:
+    """The follow-up the reporter was last told, if the complaint was resolved."""
+    results = [n for n in complaint.get("notifications", []) if n["about"] == Notice.RESOLVED]
+    return results[-1].get("details", {}).get("follow_up") if results else None
+
+
+def linked(complaint: dict, primary: str | None) -> tuple[dict, list]:
+    return {"linked_to": primary}, []
+
+
+def duplicates_changed(complaint: dict, ticket: str, joined: bool) -> tuple[dict, list]:
+    """The primary's list of complaints that repeat it, whose reporters share its result."""
+    others = [t for t in complaint.get("linked", []) if t != ticket]
+    return {"linked": [*others, ticket] if joined else others}, []
 
 
 def record_delivery(complaint: dict, data: dict) -> tuple[dict, list] | None:

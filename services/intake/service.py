@@ -56,7 +56,15 @@ class IntakeService:
 
     @subscribe(EventType.COMPLAINT_RESOLVED)
     def on_resolved(self, event: Envelope) -> None:
-        self.complaints.notify_reporter(event, datetime.now(UTC))
+        self.complaints.resolved(event, datetime.now(UTC))
+
+    @subscribe(EventType.COMPLAINT_LINKED)
+    def on_linked(self, event: Envelope) -> None:
+        self.complaints.link(event, datetime.now(UTC))
+
+    @subscribe(EventType.COMPLAINT_UNLINKED)
+    def on_unlinked(self, event: Envelope) -> None:
+        self.complaints.link(event, datetime.now(UTC))
 
     @subscribe(EventType.COMPLAINT_REJECTED)
     def on_rejected(self, event: Envelope) -> None:

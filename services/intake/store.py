@@ -7,7 +7,7 @@ import io
 import secrets
 import uuid
 from contextlib import suppress
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from gridfs import GridFSBucket
 from gridfs.errors import FileExists, NoFile
@@ -23,6 +23,8 @@ from services.contracts.reference import SEED_AGENCIES
 from services.intake import core
 
 AGENCY_NAMES = {code: name for code, name, _ in SEED_AGENCIES}
+# The same reporter sending the same text again within this window gets the same ticket.
+RESUBMISSION_WINDOW = timedelta(days=30)
 
 
 class ComplaintBook:
@@ -40,11 +42,22 @@ class ComplaintBook:
         so a new complaint costs no lookup (a retry costs a ticket number: a gap).
         """
         fingerprint = submission.fingerprint()
+        same_content = core.content_key(submission)
+        if same_content:
+            earlier = self.complaints.collection.find_one(
+                {"content_key": same_content, "received_at": {"$gte": now - RESUBMISSION_WINDOW}}
+            )
+            if earlier is not None:
+                return receipt(earlier)
         ticket = self._next_ticket(core.ticket_year(now))
         token = secrets.token_urlsafe(18)
         decided = core.receive(submission, ticket, now, token, uuid.uuid4().hex)
         change = to_change(ticket, decided, now)
-        change.state |= {"idempotency_key": idempotency_key, "fingerprint": fingerprint}
+        change.state |= {
+            "idempotency_key": idempotency_key,
+            "fingerprint": fingerprint,
+            "content_key": same_content,
+        }
         try:
             self.complaints.create(ticket, change)
         except DuplicateKeyError:
@@ -105,6 +118,48 @@ class ComplaintBook:
             lambda complaint: core.notify(complaint, about, details, now, notice_id),
             now,
         )
+
+    def resolved(self, event: Envelope, now: datetime) -> None:
+        """The reporter hears the result, and so does every reporter of a complaint an
+        officer linked to this one as the same incident."""
+        self.notify_reporter(event, now)
+        follow_up = event["data"]["follow_up"]
+        primary = self.complaints.get(event["ticket"])
+        for ticket in primary.get("linked", []):
+            self._tell_linked(ticket, event["ticket"], follow_up, event["event_id"], now)
+
+    def link(self, event: Envelope, now: datetime) -> None:
+        ticket, primary = event["ticket"], event["data"]["primary"]
+        joined = event["type"] == EventType.COMPLAINT_LINKED
+        self._apply(ticket, event, lambda c: core.linked(c, primary if joined else None), now)
+        self._apply(primary, event, lambda c: core.duplicates_changed(c, ticket, joined), now)
+        follow_up = core.latest_result(self.complaints.get(primary) or {})
+        if joined and follow_up:  # linked after the primary was resolved: told at once
+            self._tell_linked(ticket, primary, follow_up, event["event_id"], now)
+
+    def _tell_linked(self, ticket: str, primary: str, follow_up: str, cause: str, now) -> None:
+        details = {"follow_up": follow_up, "primary": primary}
+        notice_id = uuid.uuid5(uuid.NAMESPACE_OID, f"{cause}:{ticket}").hex
+
+        def decide(complaint):
+            if complaint is None:
+                raise LookupError(f"{ticket}: linked complaint not found (yet)")
+            if any(n.get("id") == notice_id for n in complaint["notifications"]):
+                return None
+            decided = core.notify(complaint, core.Notice.RESOLVED, details, now, notice_id)
+            return to_change(ticket, decided, now)
+
+        self.complaints.change(ticket, decide)
+
+    def _apply(self, ticket: str, event: Envelope, step, now: datetime) -> None:
+        """Applies an event, once, to a complaint other than the event's own."""
+
+        def decide(complaint):
+            if complaint is None:
+                raise LookupError(f"{ticket}: {event['type']} arrived before the complaint")
+            return to_change(ticket, step(complaint), now)
+
+        self.complaints.change(ticket, decide, applying=event["event_id"])
 
     def record_delivery(self, event: Envelope, now: datetime) -> None:
         apply_event(
@@ -190,6 +245,7 @@ class IntakeStore(MongoStore):
 
     def ensure_indexes(self) -> None:
         self.db.complaints.create_index("idempotency_key", unique=True)
+        self.db.complaints.create_index("content_key", sparse=True)
 
     def domain(self, to_relay: list) -> ComplaintBook:
         (complaints,) = self.aggregates(to_relay)

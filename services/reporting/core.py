@@ -28,6 +28,7 @@ STATUS_LABELS: dict[Status, str] = {
     Status.RETURNED: "Dikembalikan ke petugas untuk ditinjau ulang",
     Status.RESOLVED: "Selesai ditindaklanjuti",
     Status.CLOSED: "Selesai, hasil telah disampaikan",
+    Status.LINKED: "Digabungkan dengan pengaduan lain atas kejadian yang sama",
 }
 LIFECYCLE_ORDER = {event: rank for rank, event in enumerate(EventType)}
 RESOLVED_STATUSES = (Status.RESOLVED, Status.CLOSED)
@@ -109,6 +110,12 @@ def _apply(view: dict, event: dict) -> None:
     elif kind == EventType.COMPLAINT_REOPENED:
         view["agency"] = None
         note = f"Dibuka kembali: {data['reason']}"
+    elif kind == EventType.COMPLAINT_LINKED:
+        view["linked_to"] = data["primary"]
+        note = f"Digabungkan dengan pengaduan {data['primary']}"
+    elif kind == EventType.COMPLAINT_UNLINKED:
+        view["linked_to"] = None
+        note = f"Tidak lagi digabungkan dengan pengaduan {data['primary']}"
     elif kind == EventType.COMPLAINT_RESOLVED:
         note = f"Tindak lanjut: {data['follow_up']}"
     elif kind == EventType.REPORTER_NOTIFIED:
@@ -262,7 +269,8 @@ def monthly_summary(month: str, counts: list[tuple[str | None, str | None, int]]
         by_status[status or str(Status.RECEIVED)] += n
     total = sum(by_status.values())
     resolved = sum(by_status[str(s)] for s in RESOLVED_STATUSES)
-    valid = total - by_status[str(Status.REJECTED)]
+    # A linked complaint is counted once, as the complaint it repeats.
+    valid = total - by_status[str(Status.REJECTED)] - by_status[str(Status.LINKED)]
     return {
         "month": month,
         "total": total,

@@ -52,6 +52,16 @@ class SlaService:
     def on_reopened(self, event: Envelope) -> None:
         self.clocks.reopen(event, datetime.now(UTC))
 
+    @subscribe(EventType.COMPLAINT_LINKED)
+    def on_linked(self, event: Envelope) -> None:
+        """Handled as part of the complaint it repeats: its own clock stops."""
+        self.clocks.stop(event, datetime.now(UTC))
+
+    @subscribe(EventType.COMPLAINT_UNLINKED)
+    def on_unlinked(self, event: Envelope) -> None:
+        """Reviewed on its own again: a new cycle from today."""
+        self.clocks.reopen(event, datetime.now(UTC))
+
     @rpc
     def summary(self, ticket: str) -> dict | None:
         return self.clocks.summary(ticket, datetime.now(UTC))

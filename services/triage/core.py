@@ -4,9 +4,10 @@ import re
 from datetime import datetime
 
 from services.chassis import fields
+from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import EventType
 from services.contracts.lifecycle import Action, Status, next_status
-from services.contracts.reference import Category, Scope
+from services.contracts.reference import TICKET_PATTERN, Category, Scope
 from services.triage.validity import REJECTION_REASONS
 
 AGENCY_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
@@ -111,6 +112,41 @@ def reject(review: dict, decision: dict, officer: str, now: datetime) -> tuple[d
     record = {**decision, "action": "reject", "officer": officer, "at": now}
     state = {"status": str(status), "decisions": [*review["decisions"], record]}
     return state, [(EventType.COMPLAINT_REJECTED, {**decision, "officer": officer})]
+
+
+def parse_link(body: object, ticket: str) -> str:
+    body = fields.obj(body, "", ("to",))
+    primary = fields.text(body, "to", "to", max_len=20)
+    if not TICKET_PATTERN.match(primary):
+        raise fields.invalid("to", "must be a ticket number such as SMG-2026-000123")
+    if primary == ticket:
+        raise fields.invalid("to", "a complaint cannot repeat itself")
+    return primary
+
+
+def link(review: dict, primary: dict | None, officer: str, now: datetime):
+    """An officer confirms this complaint repeats `primary` (an open complaint)."""
+    if primary is None or primary["status"] in (Status.REJECTED, Status.LINKED):
+        raise CommandRejected(
+            ErrorCode.INVALID_FIELD,
+            "to: link to an open complaint that is not itself linked or rejected",
+            "to",
+        )
+    status = next_status(Status(review["status"]), Action.LINK)
+    data = {"primary": primary["_id"], "officer": officer}
+    record = {"action": "link", **data, "at": now}
+    state = {"status": str(status), "linked_to": primary["_id"],
+             "decisions": [*review["decisions"], record]}  # fmt: skip
+    return state, [(EventType.COMPLAINT_LINKED, data)]
+
+
+def unlink(review: dict, officer: str, now: datetime) -> tuple[dict, list]:
+    status = next_status(Status(review["status"]), Action.UNLINK)
+    data = {"primary": review["linked_to"], "officer": officer}
+    record = {"action": "unlink", **data, "at": now}
+    state = {"status": str(status), "linked_to": None,
+             "decisions": [*review["decisions"], record]}  # fmt: skip
+    return state, [(EventType.COMPLAINT_UNLINKED, data)]
 
 
 def reopened(review: dict, data: dict, now: datetime) -> tuple[dict, list]:

@@ -48,6 +48,15 @@ class TriageService:
             SUGGESTIONS.labels(field, "agreed" if kept else "changed").inc()
         return decided
 
+    @rpc(expected_exceptions=CommandRejected)
+    def link(self, ticket: str, body: dict, officer: str) -> dict:
+        primary = core.parse_link(body, ticket)
+        return self.reviews.link(ticket, primary, officer, datetime.now(UTC))
+
+    @rpc(expected_exceptions=CommandRejected)
+    def unlink(self, ticket: str, officer: str) -> dict:
+        return self.reviews.unlink(ticket, officer, datetime.now(UTC))
+
     @rpc
     def review(self, ticket: str) -> dict | None:
         return self.reviews.review(ticket)

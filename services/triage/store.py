@@ -121,6 +121,13 @@ class ReviewDesk:
         last = change.state["decisions"][-1]
         return {"ticket": ticket, "status": change.state["status"], "agreed": last.get("agreed")}
 
+    def link(self, ticket: str, primary: str, officer: str, now: datetime) -> dict:
+        found = self.reviews.get(primary)
+        return self.decide(ticket, lambda review: core.link(review, found, officer, now), now)
+
+    def unlink(self, ticket: str, officer: str, now: datetime) -> dict:
+        return self.decide(ticket, lambda review: core.unlink(review, officer, now), now)
+
     # supervisors' settings
     def routing_table(self) -> dict:
         table, _ = self.settings.current()

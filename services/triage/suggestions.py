@@ -79,7 +79,7 @@ class Suggester:
         words = self.words(text)
         received = datetime.fromisoformat(data["received_at"])
         report = report_of(ticket, data, category, words, received)
-        route = routing.route(table, category, text, report.kecamatan) if category else None
+        route = routing.route_likeliest(table, guess.ranking, text, report.kecamatan)
         checked = validity.check(text, dict(guess.ranking).get(NOT_A_COMPLAINT, 0.0))
         match = duplicates.best_match(report, open_reports) if category else None
         urgent = urgency.urgent_words(text)
@@ -89,10 +89,10 @@ class Suggester:
             needs_attention=category is None or guess.confidence < LOW_CONFIDENCE,
             category_words=guess.words,
             ranking=guess.ranking,
-            agency=route.agency if route else None,
-            agencies=route.agencies if route else (),
-            scope=route.scope if route else "single_agency",
-            routing_words=route.because if route else (),
+            agency=route.agency,
+            agencies=route.agencies,
+            scope=route.scope,
+            routing_words=route.because,
             validity_flags=checked.flags,
             validity_words=checked.because,
             urgent=bool(urgent),

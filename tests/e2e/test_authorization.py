@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.conftest import PASSWORD
 from tests.support.api import Api, complaint
 
 pytestmark = pytest.mark.e2e
@@ -35,6 +36,27 @@ def test_a_bad_or_expired_token_is_refused(stack):
         "/api/v1/auth/token", json={"username": "officer1", "password": "wrong password!"}
     )
     assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_credentials"
+
+
+def test_guessing_a_password_is_stopped_after_ten_failures(stack):
+    api = Api(stack.url)
+    assert (
+        stack.admin(
+            "create-user", "guessed", "--role", "officer", "--password-stdin", password=PASSWORD
+        ).returncode
+        == 0
+    )
+    guess = {"username": "guessed", "password": "not the password"}
+    for _ in range(10):
+        assert api.http.post("/api/v1/auth/token", json=guess).status_code == 401
+    refused = api.http.post("/api/v1/auth/token", json=guess)
+    assert refused.status_code == 429 and refused.json()["error"] == "too_many_requests"
+    assert int(refused.headers["Retry-After"]) > 0
+    # Even the right password waits: the window is the username's, not the guess's.
+    right = api.http.post("/api/v1/auth/token", json=guess | {"password": PASSWORD})
+    assert right.status_code == 429
+    # Other accounts are not affected.
+    assert api.login("officer1")
 
 
 def test_roles_are_enforced(stack, forwarded_to_dpu):

@@ -26,11 +26,17 @@ def ticket_in(text: str) -> str:
     return found.group(0)
 
 
+_complaints = itertools.count(1)
+
+
 def complaint(**overrides) -> dict:
+    """A valid app complaint. Each call's text differs a little (as two residents' would):
+    the same reporter sending the same text again is one complaint."""
     body = {
         "reporter": {"name": "Siti Rahayu", "phone": "0812-3456-7890", "email": "siti@contoh.id"},
         "title": "Jalan berlubang di Jalan Ngesrep Timur",
-        "description": "Jalan rusak berlubang besar di depan kampus, bahaya bagi pengendara motor.",
+        "description": "Jalan rusak berlubang besar di depan kampus, bahaya bagi pengendara "
+        f"motor (laporan ke-{next(_complaints)}).",
         "location": {
             "kecamatan": "Tembalang",
             "kelurahan": "Sumurboto",

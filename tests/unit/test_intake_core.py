@@ -89,9 +89,10 @@ def test_the_received_event_never_carries_the_reporter():
 
 
 def test_the_same_content_has_the_same_fingerprint():
-    first = core.parse_submission("sapambakita", complaint())
-    second = core.parse_submission("sapambakita", complaint())
-    other = core.parse_submission("sapambakita", complaint(title="Lampu jalan mati total"))
+    body = complaint()
+    first = core.parse_submission("sapambakita", body)
+    second = core.parse_submission("sapambakita", dict(body))
+    other = core.parse_submission("sapambakita", body | {"title": "Lampu jalan mati total"})
     assert first.fingerprint() == second.fingerprint() != other.fingerprint()
 
 
@@ -188,3 +189,14 @@ def test_a_tracking_token_matches_only_itself():
     assert core.token_matches("abc", "abc")
     for stored, given in (("abc", "abd"), ("abc", ""), (None, "abc"), ("abc", {"$ne": 1})):
         assert not core.token_matches(stored, given)
+
+
+def test_a_resubmission_is_known_by_reporter_and_text_not_by_channel_or_spacing():
+    body = complaint()
+    app = core.content_key(core.parse_submission("sapambakita", body))
+    spaced = body | {"description": "  " + body["description"].upper() + " "}
+    assert core.content_key(core.parse_submission("tatap_muka", spaced)) == app
+    other_reporter = body | {"reporter": {"name": "Budi", "phone": "085700001111"}}
+    assert core.content_key(core.parse_submission("sapambakita", other_reporter)) != app
+    anonymous = body | {"reporter": {"anonymous": True}}
+    assert core.content_key(core.parse_submission("sapambakita", anonymous)) is None
