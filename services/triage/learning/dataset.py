@@ -7,7 +7,8 @@ category, agencies, scope, kecamatan and kelurahan, urgency, or, for non-complai
 why it is invalid. Each is kept as written and rewritten in three of five registers
 residents use (SMS shorthand, social-media tone, Javanese-mixed, a formal letter,
 typing errors), chosen per seed. services/triage/data/duplicates.jsonl holds second
-reports of seeded incidents by other residents, in their own words.
+reports of seeded incidents by other residents, in their own words, and near misses
+(another incident of the same kind in the same kelurahan).
 
 The held-out split is services/triage/data/holdout.jsonl with its rewrites: incidents
 written after the classifier and its lexicon were settled on the training seeds, and
@@ -111,13 +112,21 @@ def build() -> list[dict]:
                 continue
             texts.add(text)
             records.append(record(seed, seed["id"], register, text, held_out))
-    for dup in load("duplicates.jsonl"):
-        seed = by_id[dup["dup"]]
-        records.append(
-            record(seed, dup["id"], "as_written", dup["text"], held_out)
-            | {"duplicate_of": seed["id"]}
-        )
+    for second in load("duplicates.jsonl"):
+        records.append(second_report(second, by_id, held_out))
     return records
+
+
+def second_report(second: dict, by_id: dict, held_out: set[str]) -> dict:
+    """A second report of a seeded incident ("dup"), or a different incident of the
+    same kind in the same kelurahan ("near": a near miss the duplicate rule must not link)."""
+    if "dup" in second:
+        seed = by_id[second["dup"]]
+        found = record(seed, second["id"], "as_written", second["text"], held_out)
+        return found | {"incident": second["id"], "duplicate_of": seed["id"]}
+    seed = by_id[second["near"]]
+    found = record(seed, second["id"], "as_written", second["text"], held_out)
+    return found | {"incident": second["id"], "near_of": seed["id"], "urgent": False}
 
 
 def record(seed: dict, item_id: str, register: str, text: str, held_out: set[str]) -> dict:

@@ -127,15 +127,14 @@ def main() -> None:
 
 
 def duplicate_pairs(model: CategoryModel, records: list[dict]) -> list[tuple[bool, bool]]:
-    """Each second report against each first report of the same labelled category."""
+    """Each second report (a repeat, or a near miss: another incident of the same kind
+    in the same kelurahan) against each first report of the same labelled category."""
+    seconds = [r for r in records if "duplicate_of" in r or "near_of" in r]
     originals = [
         r
         for r in records
-        if r["register"] == "as_written"
-        and "duplicate_of" not in r
-        and r["category"] != NOT_A_COMPLAINT
+        if r["register"] == "as_written" and r not in seconds and r["category"] != NOT_A_COMPLAINT
     ]
-    seconds = [r for r in records if "duplicate_of" in r]
     reports = {r["id"]: as_report(model, r) for r in originals + seconds}
     pairs = []
     for second in seconds:
@@ -143,7 +142,7 @@ def duplicate_pairs(model: CategoryModel, records: list[dict]) -> list[tuple[boo
         match = duplicates.best_match(reports[second["id"]], [reports[o["id"]] for o in candidates])
         for original in candidates:
             linked = match is not None and match.ticket == original["id"]
-            pairs.append((linked, original["incident"] == second["duplicate_of"]))
+            pairs.append((linked, original["incident"] == second.get("duplicate_of")))
     return pairs
 
 
