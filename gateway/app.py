@@ -44,6 +44,7 @@ ROUTES = [
     Route(TICKET + "/sla", sla.history),
     Route(TICKET + "/notifications", complaints.notifications),
     Route(TICKET + "/review", triage.review),
+    Route(TICKET + "/replies", complaints.reply, methods=["POST"]),
     Route(TICKET + "/attachments/{file_id}", desk.attachment),
     Route(TICKET + "/letters", desk.letters),
     Route(TICKET + "/letters/{letter_id}", desk.letter),

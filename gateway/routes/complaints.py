@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from gateway.auth import caller
+from gateway.body import json_body
 from gateway.errors import ApiError, BackendUnavailable
 from gateway.identity import Role
 from gateway.uploads import complaint_with_files
@@ -72,6 +73,25 @@ async def notifications(request: Request) -> JSONResponse:
         "intake", "notifications", ticket=ticket, token=token
     )
     return JSONResponse({"ticket": ticket, "notifications": notices})
+
+
+async def reply(request: Request) -> JSONResponse:
+    """The reporter adds information (answering a question) with the secret token from
+    the receipt: `{"text": ...}`. A clock paused for the reporter runs again."""
+    ticket = ticket_from(request)
+    key = idempotency_key(request)
+    body = await json_body(request)
+    text = body.get("text") if isinstance(body, dict) else None
+    answer = await request.app.state.rpc.call(
+        "intake",
+        "reply",
+        ticket=ticket,
+        text=text,
+        channel=str(Channel.SAPAMBAKITA),
+        proof={"token": request.query_params.get("token", "")},
+        reply_id=f"app:{key}" if key else f"request:{uuid.uuid4().hex}",
+    )
+    return JSONResponse(answer, status_code=202)
 
 
 async def track(request: Request) -> JSONResponse:

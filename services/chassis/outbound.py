@@ -10,6 +10,7 @@ ends are announced to intake (reporter.delivery), which keeps the reporter's rec
 
 import logging
 import os
+import re
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -54,6 +55,24 @@ def submit_or_refuse(intake, channel: str, body: dict, idempotency_key: str) -> 
             raise
         return Submitted(None, refusal.message)
     return Submitted(receipt["ticket"], None)
+
+
+TICKET_IN_TEXT = re.compile(r"SMG-\d{4}-\d{6,9}", re.IGNORECASE)
+
+
+def reply_or_none(intake, text: str, channel: str, proof: dict, reply_id: str) -> str | None:
+    """A message naming one of its sender's complaints is further information for it:
+    the ticket it went to, or None when it names none of theirs (then it is a new
+    complaint)."""
+    found = TICKET_IN_TEXT.search(text)
+    if not found:
+        return None
+    ticket = found.group(0).upper()
+    try:
+        intake.reply(ticket=ticket, text=text, channel=channel, proof=proof, reply_id=reply_id)
+    except CommandRejected:
+        return None
+    return ticket
 
 
 class Provider(Protocol):

@@ -31,6 +31,7 @@ class EventType(StrEnum):
     COMPLAINT_RESOLVED = "complaint.resolved"
     REPORTER_NOTIFIED = "reporter.notified"
     NOTICE_DELIVERY = "reporter.delivery"
+    REPORTER_REPLIED = "reporter.replied"
     COMPLAINT_CLOSED = "complaint.closed"
     COMPLAINT_REOPENED = "complaint.reopened"
     COMPLAINT_LINKED = "complaint.linked"
@@ -155,6 +156,14 @@ class NoticeDelivery(TypedDict):
     error: NotRequired[str]
 
 
+class ReporterReplied(TypedDict):
+    """The reporter added information (usually answering a question) through their
+    channel. The text is the reporter's own words, like the description: for staff."""
+
+    channel: str
+    text: str
+
+
 class ComplaintClosed(TypedDict):
     pass
 
@@ -247,6 +256,7 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
     ),
     "dispatch": (EventType.COMPLAINT_CLASSIFIED, EventType.REPORTER_NOTIFIED),
     "sla": (
+        EventType.REPORTER_REPLIED,
         EventType.COMPLAINT_RECEIVED,
         EventType.COMPLAINT_CLASSIFIED,
         EventType.COMPLAINT_FORWARDED,
@@ -257,6 +267,7 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
         EventType.COMPLAINT_REOPENED,
         EventType.COMPLAINT_LINKED,
         EventType.COMPLAINT_UNLINKED,
+        EventType.REPORTER_REPLIED,
     ),
     "reporting": tuple(t for t in EventType if not t.startswith("channel.")),
     # Channel adapters: each delivers the notices for its own channel.

@@ -491,6 +491,34 @@ def duplicates_changed(complaint: dict, ticket: str, joined: bool) -> tuple[dict
     return {"linked": [*others, ticket] if joined else others}, []
 
 
+def parse_reply(text: object) -> str:
+    return fields.text({"text": text}, "text", "text", min_len=2, max_len=2000)
+
+
+def from_the_reporter(complaint: dict, proof: dict) -> bool:
+    """Whether a reply comes from the complaint's reporter: the same number or account
+    on their channel, or the tracking token (the app, and anonymous reporters)."""
+    reporter = complaint["reporter"]
+    if "token" in proof:
+        return token_matches(complaint.get("tracking_token"), proof["token"])
+    if "phone" in proof and reporter.get("phone"):
+        return re.sub(r"\D", "", reporter["phone"])[-10:] == re.sub(r"\D", "", proof["phone"])[-10:]
+    if "handle" in proof and reporter.get("handle"):
+        return reporter["handle"].casefold() == str(proof["handle"]).casefold()
+    return False
+
+
+def add_reply(
+    complaint: dict, text: str, channel: str, reply_id: str, now: datetime
+) -> tuple[dict, list] | None:
+    """The reply recorded once per id (a redelivered message adds nothing)."""
+    if any(r.get("id") == reply_id for r in complaint.get("replies", [])):
+        return None
+    reply = {"id": reply_id, "text": text, "channel": channel, "at": now}
+    state = {"replies": [*complaint.get("replies", []), reply]}
+    return state, [(EventType.REPORTER_REPLIED, {"channel": channel, "text": text})]
+
+
 def record_delivery(complaint: dict, data: dict) -> tuple[dict, list] | None:
     """An adapter's report on a notice: delivered, or failed for good after retries."""
     notices = complaint.get("notifications", [])

@@ -38,6 +38,14 @@ class IntakeService:
     def attachment(self, ticket: str, attachment_id: str) -> dict:
         return self.complaints.attachment(ticket, attachment_id)
 
+    @rpc(expected_exceptions=CommandRejected)
+    def reply(self, ticket: str, text: str, channel: str, proof: dict, reply_id: str) -> dict:
+        """Further information from the reporter (proof: their phone, handle or token),
+        recorded once per reply_id."""
+        return self.complaints.reply(
+            ticket, core.parse_reply(text), channel, proof, reply_id, datetime.now(UTC)
+        )
+
     @rpc
     def addressee(self, ticket: str) -> dict | None:
         return self.complaints.addressee(ticket)

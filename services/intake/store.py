@@ -169,6 +169,23 @@ class ComplaintBook:
             now,
         )
 
+    def reply(
+        self, ticket: str, text: str, channel: str, proof: dict, reply_id: str, now: datetime
+    ) -> dict:
+        """The reporter's further information for their complaint; refused (not found)
+        unless it comes from that reporter."""
+
+        def decide(complaint):
+            if complaint is None or not core.from_the_reporter(complaint, proof):
+                raise CommandRejected(
+                    ErrorCode.NOT_FOUND, "no complaint with this ticket from this reporter"
+                )
+            decided = core.add_reply(complaint, text, channel, reply_id, now)
+            return None if decided is None else to_change(ticket, decided, now)
+
+        self.complaints.change(ticket, decide)
+        return {"ticket": ticket, "received": True}
+
     def addressee(self, ticket: str) -> dict | None:
         """Who a letter goes to: for the desk's letters, never published in an event."""
         doc = self.complaints.get(ticket)

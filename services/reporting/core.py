@@ -122,6 +122,9 @@ def _apply(view: dict, event: dict) -> None:
         note = NOTIFIED_NOTES.get(data["about"], "Pemberitahuan dikirim kepada pelapor")
     elif kind == EventType.NOTICE_DELIVERY:
         return
+    elif kind == EventType.REPORTER_REPLIED:
+        view["replies"] = [*view.get("replies", []), {"text": data["text"], "at": at}]
+        note = "Pelapor menyampaikan keterangan tambahan"
     elif kind in SLA_FLAGS:
         _flag(view["sla"], kind, data)
         view["sla_state"] = sla_state(view["sla"])
@@ -221,6 +224,7 @@ def staff_view(view: dict, agency: str | None = None) -> dict:
         "location": view.get("location"),
         "attachments": view.get("attachments", []),
         "media": view.get("media", []),
+        "replies": [{"text": r["text"], "at": _iso(r["at"])} for r in view.get("replies", [])],
         "suggested_category": view.get("suggested_category"),
         "suggestions": view.get("suggestions"),
         "urgent": view.get("urgent", False),

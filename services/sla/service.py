@@ -52,6 +52,11 @@ class SlaService:
     def on_reopened(self, event: Envelope) -> None:
         self.clocks.reopen(event, datetime.now(UTC))
 
+    @subscribe(EventType.REPORTER_REPLIED)
+    def on_replied(self, event: Envelope) -> None:
+        """The reporter answered: a clock paused for them runs again."""
+        self.clocks.reporter_replied(event, datetime.now(UTC))
+
     @subscribe(EventType.COMPLAINT_LINKED)
     def on_linked(self, event: Envelope) -> None:
         """Handled as part of the complaint it repeats: its own clock stops."""

@@ -154,6 +154,16 @@ class Clocks:
             now,
         )
 
+    def reporter_replied(self, event: Envelope, now: datetime) -> None:
+        apply_event(
+            self.clocks,
+            event,
+            lambda clock: core.resume(
+                clock, self.policy(clock["policy"]), self.calendar.get(), now
+            ),
+            now,
+        )
+
     def stop(self, event: Envelope, now: datetime) -> None:
         apply_event(self.clocks, event, lambda clock: core.stop_clock(clock, now), now)
 

@@ -106,6 +106,10 @@ def reply_text(about: str, ticket: str, details: dict, tracking_url: str) -> str
     return fit(f"Pengaduan {ticket} selesai ditindaklanjuti: ", details["follow_up"], "")
 
 
+def reply_received(ticket: str) -> str:
+    return f"Keterangan tambahan untuk pengaduan {ticket} telah kami terima. Terima kasih."
+
+
 REFUSAL = (
     "Pesan Anda belum dapat kami catat sebagai pengaduan. Tuliskan masalahnya dan "
     "lokasinya (kecamatan), minimal 10 huruf, lalu kirim ulang."

@@ -7,7 +7,7 @@ from nameko.timer import timer
 
 from services.chassis.inbox import subscribe
 from services.chassis.metrics import ServiceMetrics
-from services.chassis.outbound import submit_or_refuse
+from services.chassis.outbound import reply_or_none, submit_or_refuse
 from services.contracts.events import Envelope, EventType
 from services.contracts.reference import Channel
 from services.sms import core
@@ -43,6 +43,12 @@ class SmsService:
         self.book.reply(event["ticket"], data, datetime.now(UTC))
 
     def _submit(self, message: core.Message, text: str, now: datetime) -> None:
+        proof = {"phone": message.sender}
+        key = message.idempotency_key()
+        ticket = reply_or_none(self.intake, text, Channel.SMS, proof, key)
+        if ticket is not None:
+            self.book.reply_received(message, ticket, now)
+            return
         body = core.complaint_body(text, message.sender)
         receipt = submit_or_refuse(self.intake, Channel.SMS, body, message.idempotency_key())
         if receipt.refusal is not None:

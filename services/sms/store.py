@@ -80,6 +80,12 @@ class SmsBook:
         )
         self._parts_done(message)
 
+    def reply_received(self, message: core.Message, ticket: str, now: datetime) -> None:
+        key = f"reply:{message.idempotency_key()}"
+        to = {"phone": message.sender}
+        self.deliveries.enqueue("", key, "reply_received", to, core.reply_received(ticket), now)
+        self._parts_done(message)
+
     def sender_of(self, ticket: str) -> str:
         doc = self.db.conversations.find_one({"_id": ticket})
         if doc is None:

@@ -57,6 +57,10 @@ def answers_refusal(post: Post) -> bool:
     return post.kind == "direct_message"
 
 
+def reply_received(ticket: str) -> str:
+    return f"Terima kasih, keterangan tambahan untuk pengaduan {ticket} telah kami terima."
+
+
 REFUSAL = (
     "Terima kasih. Pesan ini belum dapat kami catat sebagai pengaduan: mohon jelaskan "
     "masalahnya dan lokasinya (kecamatan/kelurahan) dalam satu pesan."

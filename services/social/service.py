@@ -7,7 +7,7 @@ from nameko.rpc import ServiceRpc
 
 from services.chassis.inbox import subscribe
 from services.chassis.metrics import ServiceMetrics
-from services.chassis.outbound import submit_or_refuse
+from services.chassis.outbound import reply_or_none, submit_or_refuse
 from services.contracts.events import Envelope, EventType
 from services.contracts.reference import Channel
 from services.social import core
@@ -25,6 +25,13 @@ class SocialService:
     def on_post(self, event: Envelope) -> None:
         now = datetime.now(UTC)
         post = core.parse_post(event["data"])
+        proof = {"handle": post.author()}
+        answered = reply_or_none(
+            self.intake, post.text, Channel.MEDIA_SOSIAL, proof, post.idempotency_key()
+        )
+        if answered is not None:
+            self.book.reply_received(post, answered, now)
+            return
         receipt = submit_or_refuse(
             self.intake, Channel.MEDIA_SOSIAL, core.complaint_body(post), post.idempotency_key()
         )

@@ -34,6 +34,11 @@ class SocialBook:
             to = thread_of(post)
             self.deliveries.enqueue("", f"refusal:{key}", "refused", to, core.REFUSAL, now)
 
+    def reply_received(self, post: core.Post, ticket: str, now: datetime) -> None:
+        key = f"reply:{post.idempotency_key()}"
+        text = core.reply_received(ticket)
+        self.deliveries.enqueue("", key, "reply_received", thread_of(post), text, now)
+
     def reply(self, ticket: str, notice: dict, now: datetime) -> None:
         doc = self.db.conversations.find_one({"_id": ticket})
         if doc is None:

@@ -77,3 +77,29 @@ def test_a_question_needs_words(api):
     api.wait_status(ticket, "awaiting_review")
     refused = api.act("officer1", ticket, "request-info", {"question": ""})
     assert refused.status_code == 422 and refused.json()["field"] == "question"
+
+
+def test_the_app_reporter_answers_a_question_with_the_secret_link(api):
+    submitted = api.submit(complaint()).json()
+    ticket = submitted["ticket"]
+    token = submitted["notifications_url"].split("token=")[1]
+    api.wait_status(ticket, "awaiting_review")
+    assert (
+        api.act(
+            "officer1", ticket, "request-info", {"question": "Kirim foto lokasi ya"}
+        ).status_code
+        == 200
+    )
+    url = f"/api/v1/complaints/{ticket}/replies"
+    wrong = api.http.post(url, params={"token": "guess"}, json={"text": "ini jawaban saya"})
+    assert wrong.status_code == 404
+    empty = api.http.post(url, params={"token": token}, json={"text": ""})
+    assert empty.status_code == 422 and empty.json()["field"] == "text"
+    answered = api.http.post(
+        url, params={"token": token}, json={"text": "Lokasinya di RT 04, dekat masjid"}
+    )
+    assert answered.status_code == 202
+    view = api.wait_until(
+        lambda: api.track(ticket, "officer1").json(), lambda v: len(v.get("replies", [])) == 1
+    )
+    assert view["replies"][0]["text"] == "Lokasinya di RT 04, dekat masjid"

@@ -210,3 +210,51 @@ def test_a_rejected_sms_complaint_is_told_why_by_sms(api, stack, providers):
     assert api.act("officer1", ticket, "reject", {"reason": reason}).status_code == 200
     answers = replies_to(providers, phone, count=2)
     assert answers[-1]["text"] == f"Pengaduan {ticket} tidak dapat diproses. Alasan: {reason}"
+
+
+def test_a_question_by_sms_is_answered_by_sms_and_the_clock_runs_again(api, stack, providers):
+    phone = new_phone()
+    assert api.webhook("sms/messages", sms(f"q-{phone}", phone), SMS_SECRET).status_code == 202
+    ticket = ticket_in(replies_to(providers, phone)[0]["text"])
+    api.wait_status(ticket, "awaiting_review")
+    asked = api.act(
+        "officer1", ticket, "request-info", {"question": "Di depan nomor rumah berapa?"}
+    )
+    assert asked.status_code == 200, asked.text
+    question = replies_to(providers, phone, count=2)[-1]["text"]
+    assert "mohon keterangan tambahan: Di depan nomor rumah berapa?" in question
+
+    answer = f"{ticket} di depan rumah nomor 17, dekat warung bakso"
+    for _ in range(2):  # delivered twice by the SMS gateway: recorded once
+        body = sms(f"a-{phone}", phone, answer)
+        assert api.webhook("sms/messages", body, SMS_SECRET).status_code == 202
+    ack = replies_to(providers, phone, count=3)[-1]["text"]
+    assert ack == f"Keterangan tambahan untuk pengaduan {ticket} telah kami terima. Terima kasih."
+    view = api.wait_until(
+        lambda: api.track(ticket, "officer1").json(), lambda v: len(v.get("replies", [])) == 1
+    )
+    assert view["replies"][0]["text"] == answer
+    public = api.track(ticket).json()
+    assert "replies" not in public
+    assert any(e["note"] == "Pelapor menyampaikan keterangan tambahan" for e in public["timeline"])
+    clock = api.wait_until(
+        lambda: api.http.get(
+            f"/api/v1/complaints/{ticket}/sla", headers=api.login("officer1")
+        ).json(),
+        lambda c: c["state"] != "paused",
+    )
+    assert clock["state"] in ("on_track", "due_soon")
+    assert len(complaints_from(stack, phone)) == 1
+
+
+def test_a_ticket_named_by_another_number_is_a_new_message_not_a_reply(api, stack, providers):
+    owner, stranger = new_phone(), new_phone()
+    body = sms(f"o-{owner}", owner)
+    assert api.webhook("sms/messages", body, SMS_SECRET).status_code == 202
+    ticket = ticket_in(replies_to(providers, owner)[0]["text"])
+    api.wait_status(ticket, "awaiting_review")
+    text = f"{ticket} tolong batalkan saja pengaduan ini, tidak benar"
+    message = sms(f"s-{stranger}", stranger, text)
+    assert api.webhook("sms/messages", message, SMS_SECRET).status_code == 202
+    replies_to(providers, stranger)  # answered as a message of its own
+    assert not api.track(ticket, "officer1").json().get("replies")

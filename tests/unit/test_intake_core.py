@@ -200,3 +200,22 @@ def test_a_resubmission_is_known_by_reporter_and_text_not_by_channel_or_spacing(
     assert core.content_key(core.parse_submission("sapambakita", other_reporter)) != app
     anonymous = body | {"reporter": {"anonymous": True}}
     assert core.content_key(core.parse_submission("sapambakita", anonymous)) is None
+
+
+def test_only_the_reporter_may_add_to_a_complaint_and_each_reply_counts_once():
+    recorded = {
+        "ticket": "SMG-2026-000001",
+        "tracking_token": "secret",
+        "reporter": {"phone": "+6281234567890", "handle": "x:@warga"},
+    }
+    assert core.from_the_reporter(recorded, {"phone": "081234567890"})
+    assert core.from_the_reporter(recorded, {"handle": "X:@Warga"})
+    assert core.from_the_reporter(recorded, {"token": "secret"})
+    for proof in ({"phone": "085700000000"}, {"token": "guess"}, {"handle": "x:@other"}, {}):
+        assert not core.from_the_reporter(recorded, proof)
+    state, [(event_type, data)] = core.add_reply(recorded, "di RT 04", "sms", "m1", NOW)
+    assert event_type == EventType.REPORTER_REPLIED and data == {
+        "channel": "sms",
+        "text": "di RT 04",
+    }
+    assert core.add_reply(recorded | state, "di RT 04", "sms", "m1", NOW) is None
