@@ -64,6 +64,7 @@ def provider_env(providers) -> dict:
         "ADUAN_SOCIAL_WEBHOOK_SECRET": SOCIAL_SECRET,
         "ADUAN_DELIVERY_INTERVAL": "0.3",
         "ADUAN_DELIVERY_RETRY_BASE": "0.5",
+        "ADUAN_DELIVERY_LEASE": "5",
         "ADUAN_SMS_PART_WAIT": "5",
         "ADUAN_THROTTLE_LIMIT": "6",
     }

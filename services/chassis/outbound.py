@@ -205,10 +205,11 @@ class AdapterStore(MongoStore):
     | ADUAN_DELIVERY_INTERVAL | 1.0 | seconds between looks for due deliveries |
     | ADUAN_DELIVERY_RETRY_BASE | 5.0 | first retry delay in seconds; doubles, at most 300 |
     | ADUAN_DELIVERY_MAX_ATTEMPTS | 20 | tries before a delivery is recorded as failed |
+    | ADUAN_DELIVERY_LEASE | 60 | seconds a sender holds a delivery; a crashed sender's
+      deliveries are taken over after it |
     """
 
     aggregate_collections = ("deliveries",)
-    lease = timedelta(seconds=60)
 
     def make_provider(self, env: dict) -> Provider:
         raise TypeError(f"{type(self).__name__} must define make_provider()")
@@ -219,6 +220,7 @@ class AdapterStore(MongoStore):
         self.delivery_interval = float(env.get("ADUAN_DELIVERY_INTERVAL", "1.0"))
         self.retry_base = float(env.get("ADUAN_DELIVERY_RETRY_BASE", "5.0"))
         self.max_delivery_attempts = int(env.get("ADUAN_DELIVERY_MAX_ATTEMPTS", "20"))
+        self.lease = timedelta(seconds=float(env.get("ADUAN_DELIVERY_LEASE", "60")))
         self.provider = self.make_provider(dict(env))
 
     def start(self) -> None:

@@ -258,3 +258,48 @@ def test_a_ticket_named_by_another_number_is_a_new_message_not_a_reply(api, stac
     assert api.webhook("sms/messages", message, SMS_SECRET).status_code == 202
     replies_to(providers, stranger)  # answered as a message of its own
     assert not api.track(ticket, "officer1").json().get("replies")
+
+
+def test_killing_the_sms_adapter_while_the_provider_is_down_loses_and_doubles_no_reply(
+    api, stack, providers
+):
+    provider = providers["sms"]
+    phones = [new_phone() for _ in range(6)]
+    provider.fail_next(10_000)  # the SMS provider is down
+    try:
+        for phone in phones:
+            body = sms(f"k-{phone}", phone)
+            assert api.webhook("sms/messages", body, SMS_SECRET).status_code == 202
+        deliveries = stack.database("sms").deliveries
+        wanted = [international(p) for p in phones]
+        wait_for(
+            lambda: (
+                deliveries.count_documents({"to.phone": {"$in": wanted}, "attempts": {"$gte": 1}})
+                == len(phones)
+            ),
+            60,
+            "every receipt tried at least once",
+        )
+        stack.kill("sms")  # SIGKILL, mid-retry
+    finally:
+        provider.fail_next(0)
+    stack.start("sms")
+    stack.wait_service("sms")
+    for phone in phones:
+        replies_to(providers, phone)
+    time.sleep(3)  # a second copy of any of them would have arrived by now
+    for phone in phones:
+        assert len(replies_to(providers, phone)) == 1
+        # intake's record of the notice says delivered, after more than one attempt
+        notice = wait_for(
+            lambda phone=phone: [
+                n
+                for n in complaints_from(stack, phone)[0]["notifications"]
+                if n["delivery"]["status"] == "delivered"
+            ],
+            20,
+            "the receipt recorded as delivered",
+        )[0]
+        assert notice["about"] == "received" and notice["delivery"]["attempts"] >= 2
+    sent = stack.database("sms").deliveries.find({"to.phone": {"$in": wanted}})
+    assert {d["status"] for d in sent} == {"delivered"}
