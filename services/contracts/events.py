@@ -276,12 +276,3 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
     "lapor": (EventType.REPORTER_NOTIFIED,),
     "desk": (EventType.REPORTER_NOTIFIED,),
 }
-
-# The adapter service that carries each channel's messages.
-ADAPTER_FOR_CHANNEL = {
-    "sms": "sms",
-    "media_sosial": "social",
-    "lapor": "lapor",
-    "tatap_muka": "desk",
-    "surat": "desk",
-}

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from nameko.rpc import ServiceRpc
 from nameko.timer import timer
 
+from services.chassis.adapter import submit_or_refuse
 from services.chassis.http import DeliveryFailed
 from services.chassis.inbox import subscribe
 from services.chassis.metrics import ServiceMetrics
-from services.chassis.outbound import submit_or_refuse
 from services.contracts.errors import CommandRejected
 from services.contracts.events import Envelope, EventType
 from services.contracts.reference import Channel

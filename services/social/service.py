@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 
 from nameko.rpc import ServiceRpc
 
+from services.chassis.adapter import reply_or_none, submit_or_refuse
 from services.chassis.inbox import subscribe
 from services.chassis.metrics import ServiceMetrics
-from services.chassis.outbound import reply_or_none, submit_or_refuse
 from services.contracts.events import Envelope, EventType
 from services.contracts.reference import Channel
 from services.social import core

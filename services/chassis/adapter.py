@@ -1,0 +1,45 @@
+"""What every channel adapter does with a message it received: submit it to intake as a
+complaint, or, when it names one of its sender's complaints, add it to that one."""
+
+import re
+from dataclasses import dataclass
+
+from services.contracts.errors import CommandRejected, ErrorCode
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """intake's answer to a channel message: a ticket, or why it is not a complaint."""
+
+    ticket: str | None
+    refusal: str | None
+
+
+def submit_or_refuse(intake, channel: str, body: dict, idempotency_key: str) -> Submitted:
+    """Submits a channel message to intake. A message that is not a valid complaint is
+    a refusal to answer, not an error to retry; any other failure raises (retried)."""
+    try:
+        receipt = intake.submit(channel=str(channel), body=body, idempotency_key=idempotency_key)
+    except CommandRejected as refusal:
+        if refusal.code != ErrorCode.INVALID_FIELD:
+            raise
+        return Submitted(None, refusal.message)
+    return Submitted(receipt["ticket"], None)
+
+
+TICKET_IN_TEXT = re.compile(r"SMG-\d{4}-\d{6,9}", re.IGNORECASE)
+
+
+def reply_or_none(intake, text: str, channel: str, proof: dict, reply_id: str) -> str | None:
+    """A message naming one of its sender's complaints is further information for it:
+    the ticket it went to, or None when it names none of theirs (then it is a new
+    complaint)."""
+    found = TICKET_IN_TEXT.search(text)
+    if not found:
+        return None
+    ticket = found.group(0).upper()
+    try:
+        intake.reply(ticket=ticket, text=text, channel=channel, proof=proof, reply_id=reply_id)
+    except CommandRejected:
+        return None
+    return ticket
