@@ -6,6 +6,7 @@ behind. Subclasses name their aggregate collections and expose domain verbs.
 """
 
 import logging
+import os
 import time
 from datetime import UTC, datetime
 
@@ -14,7 +15,7 @@ from nameko.extensions import DependencyProvider
 from pymongo import MongoClient, monitoring
 from pymongo.database import Database
 
-from services.chassis import metrics, topology
+from services.chassis import metrics, termination, topology
 from services.chassis.aggregates import Aggregates
 from services.chassis.config import Settings
 from services.chassis.publisher import EventPublisher
@@ -71,6 +72,7 @@ class MongoStore(DependencyProvider):
     aggregate_collections: tuple[str, ...] = ()
 
     def setup(self) -> None:
+        termination.watch()
         self.settings = Settings.from_env(self.container.service_name)
         self.client = connect(self.settings)
         self.db: Database = self.client[self.settings.database]
@@ -97,6 +99,9 @@ class MongoStore(DependencyProvider):
             except Exception as error:
                 log.warning("%s not ready (%r); retry %d", what, error, attempt + 1)
                 eventlet.sleep(1)
+            if termination.requested():
+                log.warning("asked to stop while waiting for %s: stopping", what)
+                os._exit(0)
         action()
 
     def _create_indexes(self) -> None:
