@@ -10,12 +10,13 @@ ends are announced to intake (reporter.delivery), which keeps the reporter's rec
 
 import logging
 import os
+import time
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import eventlet
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 from pymongo.errors import DuplicateKeyError
 
 from services.chassis import metrics
@@ -32,6 +33,13 @@ DELIVERIES = Counter(
     "Delivery attempts to a channel provider, by result (delivered, retry, failed)",
     ["service", "result"],
 )
+PENDING = Gauge(
+    "aduan_deliveries_pending",
+    "Notices not yet delivered to the channel's provider (waiting or being retried)",
+    ["service"],
+)
+# Counting the pending deliveries costs a query; the gauge does not need it every sweep.
+PENDING_EVERY_SECONDS = 10.0
 
 
 class Provider(Protocol):
@@ -195,10 +203,15 @@ class AdapterStore(MongoStore):
         return Deliveries(aggregates, self.max_delivery_attempts, self.retry_base)
 
     def _send_forever(self) -> None:
+        counted_at = 0.0
         while self.running:
             eventlet.sleep(self.delivery_interval)
             try:
                 self.send_due(datetime.now(UTC))
+                if time.monotonic() - counted_at >= PENDING_EVERY_SECONDS:
+                    pending = self.db.deliveries.count_documents({"open": True})
+                    PENDING.labels(self.settings.service).set(pending)
+                    counted_at = time.monotonic()
             except Exception as error:
                 log.warning("delivery sweep failed: %r", error)
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from nameko.rpc import ServiceRpc
 from nameko.timer import timer
+from prometheus_client import Gauge
 
 from services.chassis.adapter import submit_or_refuse
 from services.chassis.http import DeliveryFailed
@@ -18,6 +19,11 @@ from services.lapor import core
 from services.lapor.store import LaporStore
 
 log = logging.getLogger(__name__)
+
+LAST_POLL = Gauge(
+    "aduan_lapor_last_poll_timestamp_seconds",
+    "When SP4N-LAPOR! last answered a poll (unix time); alert when it falls behind",
+)
 
 
 class LaporService:
@@ -43,6 +49,7 @@ class LaporService:
         for raw in batch.items:
             self._take(raw, now)
         self.book.advance(batch.next_cursor, datetime.now(UTC))
+        LAST_POLL.set_to_current_time()
 
     @subscribe(EventType.REPORTER_NOTIFIED)
     def on_notified(self, event: Envelope) -> None:

@@ -4,6 +4,7 @@ handed to the city are polled, each once, and status updates go back once each."
 import time
 import uuid
 
+import httpx
 import pytest
 
 from tests.support.api import Api
@@ -90,3 +91,19 @@ def test_an_item_intake_cannot_take_is_returned_to_lapor_with_the_reason(stack, 
     [returned] = updates_for(providers, item["tracking_id"], 1)
     assert returned["status"] == "dikembalikan"
     assert "Mohon lengkapi laporan" in returned["message"]
+
+
+def test_operators_see_the_last_poll_and_pending_deliveries(stack, providers):
+    lapor = httpx.get(f"http://127.0.0.1:{stack.metrics_ports['lapor']}/metrics").text
+    [line] = [
+        row
+        for row in lapor.splitlines()
+        if row.startswith("aduan_lapor_last_poll_timestamp_seconds ")
+    ]
+    assert time.time() - float(line.split()[1]) < 30
+    sms = wait_for(
+        lambda: httpx.get(f"http://127.0.0.1:{stack.metrics_ports['sms']}/metrics").text,
+        10,
+        "sms metrics",
+    )
+    assert 'aduan_deliveries_pending{service="sms"}' in sms
