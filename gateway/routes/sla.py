@@ -76,19 +76,14 @@ async def resume(request: Request) -> JSONResponse:
 
 
 async def request_info(request: Request) -> JSONResponse:
-    """Asks the reporter for missing information: the clock pauses and the question
-    reaches the reporter through their channel."""
+    """Asks the reporter for missing information (`{"question"}`): the clock pauses and
+    the question reaches the reporter through their channel."""
     staff = await require(request, Role.OFFICER, Role.AGENCY_ADMIN)
     ticket = ticket_from(request)
     body = await json_body(request)
-    question = body.get("question") if isinstance(body, dict) else None
-    if not isinstance(question, str) or not 5 <= len(question.strip()) <= 500:
-        raise ApiError(
-            "invalid_field", "question: 5-500 characters, in Bahasa Indonesia", "question"
-        )
     await check_agency(request, staff, ticket)
     result = await request.app.state.rpc.call(
-        "sla", "pause", ticket=ticket, question=question.strip(), by=staff.username
+        "sla", "request_info", ticket=ticket, body=body, by=staff.username
     )
     return JSONResponse(result)
 

@@ -9,6 +9,7 @@ per cycle, whenever the sweep first sees it due.
 from datetime import datetime
 from math import ceil
 
+from services.chassis import fields
 from services.contracts.events import EventType
 from services.contracts.reference import Scope
 from services.sla.calendar import JAKARTA, WorkingDays
@@ -82,6 +83,12 @@ def recompute(
     if due_at == clock["due_at"]:
         return None
     return _set_deadline(clock, Scope(clock["scope"]), policy, calendar, reason, now)
+
+
+def parse_question(body: object) -> str:
+    """What staff ask the reporter: a question they can answer, in Bahasa Indonesia."""
+    body = fields.obj(body, "", ("question",))
+    return fields.text(body, "question", "question", min_len=5, max_len=500)
 
 
 def pause(clock: dict, now: datetime, question: str | None = None, by: str | None = None):

@@ -9,7 +9,7 @@ from services.chassis.inbox import subscribe
 from services.chassis.metrics import ServiceMetrics
 from services.contracts.errors import CommandRejected
 from services.contracts.events import Envelope, EventType
-from services.sla import calendar_edits
+from services.sla import calendar_edits, core
 from services.sla.policy import parse_policy
 from services.sla.store import SlaStore
 
@@ -76,7 +76,12 @@ class SlaService:
         return self.clocks.history(ticket, datetime.now(UTC))
 
     @rpc(expected_exceptions=CommandRejected)
-    def pause(self, ticket: str, question: str | None = None, by: str | None = None) -> dict:
+    def pause(self, ticket: str) -> dict:
+        return self.clocks.pause(ticket, datetime.now(UTC))
+
+    @rpc(expected_exceptions=CommandRejected)
+    def request_info(self, ticket: str, body: dict, by: str) -> dict:
+        question = core.parse_question(body)
         return self.clocks.pause(ticket, datetime.now(UTC), question, by)
 
     @rpc(expected_exceptions=CommandRejected)

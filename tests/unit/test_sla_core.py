@@ -267,3 +267,11 @@ def test_the_weekly_digest_is_due_from_monday_eight_in_semarang():
     assert [a["agency"] for a in recorded["agencies"]] == ["dpu", "belum_diteruskan"]
     assert recorded["total_overdue"] == 3
     assert recorded["recipients"] == ["supervisor", "agency_head:dpu"]
+
+
+def test_a_question_for_the_reporter_is_read_and_checked():
+    assert core.parse_question({"question": "  Di RT berapa?  "}) == "Di RT berapa?"
+    for body in ({"question": ""}, {"question": 5}, {}, {"question": "x" * 501}, []):
+        with pytest.raises(CommandRejected) as caught:
+            core.parse_question(body)
+        assert caught.value.field in ("question", "body")
