@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -221,6 +221,10 @@ def parse_media(body: dict) -> tuple[str, ...]:
         if not URL_PATTERN.match(link):
             raise fields.invalid("media", "must be http(s) links")
     return tuple(links)
+
+
+def with_attachments(submission: Submission, stored: list[dict]) -> Submission:
+    return replace(submission, attachments=parse_attachments(stored))
 
 
 def parse_attachments(attachments: list[dict]) -> tuple[dict, ...]:

@@ -29,9 +29,10 @@ class IntakeService:
     ) -> dict:
         """Records a complaint from any channel; `files` are uploads the gateway checked
         ({filename, content_type, content_b64}); `recorded_by` the desk officer."""
-        core.parse_submission(channel, body)  # refuse bad input before storing files
+        submission = core.parse_submission(channel, body, recorded_by=recorded_by)
+        # Checked first, so a refused complaint leaves no files behind.
         stored = self.complaints.store_attachments(idempotency_key, files or [])
-        submission = core.parse_submission(channel, body, stored, recorded_by)
+        submission = core.with_attachments(submission, stored)
         return self.complaints.record(submission, idempotency_key, datetime.now(UTC))
 
     @rpc(expected_exceptions=CommandRejected)
