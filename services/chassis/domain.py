@@ -54,13 +54,15 @@ def apply_event(
     event: Envelope,
     step: Callable[[dict], Decided | None],
     now: datetime,
+    key: str | None = None,
 ) -> None:
-    """Applies a consumed event once to an existing aggregate.
+    """Applies a consumed event once to an existing aggregate: the event's own, or
+    `key` for an event that also changes another (a duplicate's primary complaint).
 
     An event that arrives before the one creating the aggregate raises, so the inbox
     retries it after a delay.
     """
-    ticket = event["ticket"]
+    ticket = key or event["ticket"]
 
     def decide(state: dict | None) -> Change | None:
         if state is None:

@@ -88,9 +88,15 @@ def reopen(case: dict, reason: str, officer: str, now: datetime) -> tuple[dict, 
     return state, [(EventType.COMPLAINT_REOPENED, {"reason": reason, "by": officer})]
 
 
+def closes_case(notice: dict) -> bool:
+    """Only the result closes a case: a rejection never had one open, and a linked
+    complaint's reporter hearing the primary's result has none."""
+    return notice["about"] == "resolved" and not (notice.get("details") or {}).get("primary")
+
+
 def reporter_notified(case: dict, data: dict, now: datetime) -> tuple[dict, list] | None:
     """The result reached the reporter: the case closes. Other notices change nothing."""
-    if data["about"] != "resolved" or (data.get("details") or {}).get("primary"):
+    if not closes_case(data):
         return None
     return _move(case, Action.CLOSE, now, {}), [(EventType.COMPLAINT_CLOSED, {})]
 

@@ -23,11 +23,8 @@ class CaseDesk:
         )
 
     def reporter_notified(self, event: Envelope, now: datetime) -> None:
-        data = event["data"]
-        if data["about"] != "resolved" or (data.get("details") or {}).get("primary"):
-            # Only a resolution closes a case: a rejection never had one open, and a
-            # linked complaint's reporter hearing the primary's result has none.
-            return
+        if not core.closes_case(event["data"]):
+            return  # no case to look up: it may never have existed
         apply_event(
             self.cases, event, lambda case: core.reporter_notified(case, event["data"], now), now
         )

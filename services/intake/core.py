@@ -118,12 +118,17 @@ class Submission:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def phone_key(phone: str | None) -> str:
+    """A number without its country or trunk prefix: 0812..., 62812... and +62812... agree."""
+    return re.sub(r"\D", "", phone or "")[-10:]
+
+
 def content_key(submission: Submission) -> str | None:
     """The same reporter with the same text, whatever the channel or the key: a
     resubmission. None for a reporter with no contact to tell them apart by."""
     reporter = submission.reporter
     contact = [
-        re.sub(r"\D", "", reporter.phone or "")[-10:],
+        phone_key(reporter.phone),
         (reporter.email or "").casefold(),
         (reporter.handle or "").casefold(),
     ]
@@ -133,14 +138,9 @@ def content_key(submission: Submission) -> str | None:
     return hashlib.sha256("|".join([*contact, text]).encode()).hexdigest()
 
 
-def parse_submission(
-    channel: str,
-    body: object,
-    attachments: list[dict] | None = None,
-    recorded_by: str | None = None,
-) -> Submission:
-    """A complaint from any channel. `attachments` are the stored files' descriptions
-    (the gateway checked type and size); `recorded_by` is the officer at a service desk."""
+def parse_submission(channel: str, body: object, recorded_by: str | None = None) -> Submission:
+    """A complaint from any channel; `recorded_by` is the officer at a service desk.
+    Attachments are added once stored (`with_attachments`)."""
     if channel not in set(Channel):
         raise fields.invalid("channel", f"must be one of: {', '.join(Channel)}")
     rule = CHANNEL_RULES[channel]
@@ -154,7 +154,6 @@ def parse_submission(
         description=fields.text(body, "description", "description", min_len=10, max_len=5000),
         location=parse_location(body.get("location"), rule.located),
         category_hint=fields.choice(body, "category", "category", Category, required=False),
-        attachments=parse_attachments(attachments or []),
         recorded_by=recorded_by,
         media=parse_media(body),
     )
@@ -224,6 +223,7 @@ def parse_media(body: dict) -> tuple[str, ...]:
 
 
 def with_attachments(submission: Submission, stored: list[dict]) -> Submission:
+    """The submission naming its stored files (the gateway checked type and size)."""
     return replace(submission, attachments=parse_attachments(stored))
 
 
@@ -506,7 +506,7 @@ def from_the_reporter(complaint: dict, proof: dict) -> bool:
     if "token" in proof:
         return token_matches(complaint.get("tracking_token"), proof["token"])
     if "phone" in proof and reporter.get("phone"):
-        return re.sub(r"\D", "", reporter["phone"])[-10:] == re.sub(r"\D", "", proof["phone"])[-10:]
+        return phone_key(reporter["phone"]) == phone_key(proof["phone"])
     if "handle" in proof and reporter.get("handle"):
         return reporter["handle"].casefold() == str(proof["handle"]).casefold()
     return False

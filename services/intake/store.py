@@ -131,8 +131,16 @@ class ComplaintBook:
     def link(self, event: Envelope, now: datetime) -> None:
         ticket, primary = event["ticket"], event["data"]["primary"]
         joined = event["type"] == EventType.COMPLAINT_LINKED
-        self._apply(ticket, event, lambda c: core.linked(c, primary if joined else None), now)
-        self._apply(primary, event, lambda c: core.duplicates_changed(c, ticket, joined), now)
+        apply_event(
+            self.complaints, event, lambda c: core.linked(c, primary if joined else None), now
+        )
+        apply_event(
+            self.complaints,
+            event,
+            lambda c: core.duplicates_changed(c, ticket, joined),
+            now,
+            key=primary,
+        )
         follow_up = core.latest_result(self.complaints.get(primary) or {})
         if joined and follow_up:  # linked after the primary was resolved: told at once
             self._tell_linked(ticket, primary, follow_up, event["event_id"], now)
@@ -150,16 +158,6 @@ class ComplaintBook:
             return to_change(ticket, decided, now)
 
         self.complaints.change(ticket, decide)
-
-    def _apply(self, ticket: str, event: Envelope, step, now: datetime) -> None:
-        """Applies an event, once, to a complaint other than the event's own."""
-
-        def decide(complaint):
-            if complaint is None:
-                raise LookupError(f"{ticket}: {event['type']} arrived before the complaint")
-            return to_change(ticket, step(complaint), now)
-
-        self.complaints.change(ticket, decide, applying=event["event_id"])
 
     def record_delivery(self, event: Envelope, now: datetime) -> None:
         apply_event(
