@@ -12,6 +12,7 @@ from gateway.config import GatewaySettings
 from gateway.errors import HANDLERS
 from gateway.identity import Identity
 from gateway.metrics import RequestMetrics
+from gateway.replay import ReplayGuard
 from gateway.routes import auth, channels, complaints, desk, ops, reports, sla, staff, triage
 from gateway.rpc import RpcClient
 from gateway.throttle import Throttle
@@ -55,7 +56,7 @@ ROUTES = [
     Route("/api/v1/triage/auto-reject", triage.auto_reject),
     Route("/api/v1/triage/auto-reject", triage.replace_auto_reject, methods=["PUT"]),
     Route("/api/v1/reports/monthly", reports.monthly),
-    Route("/api/v1/calendar/{year:int}", sla.calendar),
+    Route("/api/v1/calendar/{year}", sla.calendar),
     Route("/api/v1/calendar/days", sla.change_day, methods=["POST"]),
     Route("/api/v1/calendar/recomputes/{request_id}", sla.recompute),
     Route("/api/v1/sla/policies", sla.policies),
@@ -81,10 +82,12 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
         except Exception as error:
             log.warning("event bus not declared yet (services declare it too): %r", error)
         app.state.identity = Identity.connect(settings.mongo_uri, settings.database)
+        app.state.replays = ReplayGuard(app.state.identity.db.seen_signatures)
         try:
             await run_in_threadpool(app.state.identity.ensure_indexes)
+            await run_in_threadpool(app.state.replays.ensure_indexes)
         except Exception as error:
-            log.warning("identity indexes not created yet: %r", error)
+            log.warning("gateway indexes not created yet: %r", error)
         app.state.rpc = RpcClient(settings.amqp_uri, settings.rpc_timeout)
         await run_in_threadpool(app.state.rpc.start)
         try:

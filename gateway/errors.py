@@ -23,6 +23,7 @@ STATUS_BY_CODE = {
     "idempotency_key_reused": 422,
     "body_too_large": 413,
     "unsupported_media_type": 415,
+    "replayed_request": 409,
     "invalid_signature": 401,
     "too_many_requests": 429,
     "channel_not_configured": 503,
@@ -46,9 +47,11 @@ class BackendUnavailable(ApiError):
 
 
 def error_response(error: ApiError) -> JSONResponse:
-    body = {"error": error.code, "message": error.message}
+    """The error's JSON answer. It cannot fail: text that UTF-8 cannot carry (an echoed
+    field name holding an unpaired surrogate) is replaced, never raised on."""
+    body = {"error": error.code, "message": _sendable(error.message)}
     if error.field:
-        body["field"] = error.field
+        body["field"] = _sendable(error.field)
     headers = None
     if error.status == 401 and error.code != "invalid_signature":
         headers = {"WWW-Authenticate": "Bearer"}
@@ -70,7 +73,7 @@ async def on_http_exception(request: Request, error: HTTPException) -> JSONRespo
         return error_response(
             ApiError("method_not_allowed", f"{request.method} is not allowed on this path")
         )
-    body = {"error": "http_error", "message": str(error.detail)}
+    body = {"error": "http_error", "message": _sendable(str(error.detail))}
     return JSONResponse(body, status_code=error.status_code)
 
 
@@ -84,6 +87,10 @@ async def on_unexpected(request: Request, error: Exception) -> JSONResponse:
     return error_response(
         ApiError("internal_error", "an internal error occurred; the operators have the details")
     )
+
+
+def _sendable(text: str) -> str:
+    return str(text).encode("utf-8", "replace").decode("utf-8")
 
 
 HANDLERS = {

@@ -13,6 +13,15 @@ LATENCY = Histogram(
 )
 
 
+# Any token is a valid HTTP method name; only these become label values, so a client
+# inventing methods cannot create new time series.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label(method: str) -> str:
+    return method if method in KNOWN_METHODS else "other"
+
+
 class RequestMetrics:
     def __init__(self, app) -> None:
         self.app = app
@@ -34,5 +43,6 @@ class RequestMetrics:
         finally:
             route = scope.get("route")
             label = getattr(route, "path", "unmatched")
-            REQUESTS.labels(scope["method"], label, str(status["code"])).inc()
-            LATENCY.labels(scope["method"], label).observe(time.perf_counter() - started)
+            method = method_label(scope["method"])
+            REQUESTS.labels(method, label, str(status["code"])).inc()
+            LATENCY.labels(method, label).observe(time.perf_counter() - started)

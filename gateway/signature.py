@@ -9,10 +9,15 @@ cannot be replayed later.
 
 import hashlib
 import hmac
+import re
 
 from gateway.errors import ApiError
 
 TOLERANCE_SECONDS = 300
+# Only ASCII digits and lowercase hex: headers arrive as Latin-1 text, and int() or
+# compare_digest would raise on superscript digits or non-ASCII characters.
+TIMESTAMP = re.compile(r"[0-9]{1,12}")
+SIGNATURE = re.compile(r"sha256=[0-9a-fA-F]{64}")
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -26,9 +31,13 @@ def verify(secret: str, timestamp: str | None, signature: str | None, body: byte
             "invalid_signature",
             "send X-Aduan-Timestamp and X-Aduan-Signature (HMAC-SHA256, see docs/channels.md)",
         )
-    if not timestamp.isdigit() or abs(now - int(timestamp)) > TOLERANCE_SECONDS:
+    if not TIMESTAMP.fullmatch(timestamp):
+        raise ApiError("invalid_signature", "X-Aduan-Timestamp must be Unix seconds in digits")
+    if abs(now - int(timestamp)) > TOLERANCE_SECONDS:
         raise ApiError(
             "invalid_signature", "X-Aduan-Timestamp is not within 5 minutes of the server time"
         )
-    if not hmac.compare_digest(sign(secret, timestamp, body), signature):
+    if not SIGNATURE.fullmatch(signature):
+        raise ApiError("invalid_signature", "X-Aduan-Signature must be sha256= and 64 hex digits")
+    if not hmac.compare_digest(sign(secret, timestamp, body).encode(), signature.lower().encode()):
         raise ApiError("invalid_signature", "X-Aduan-Signature does not match the body")

@@ -3,12 +3,13 @@ body) and files under `attachments`. Sizes are checked (413) and each file's typ
 read from its first bytes, not trusted from the client (415)."""
 
 import base64
-import json
+from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
+from starlette.types import Message
 
-from gateway.body import json_body
+from gateway.body import json_body, parse_json, read_limited
 from gateway.errors import ApiError
 
 # What a scanned letter or a photo may be, by the bytes it starts with.
@@ -29,28 +30,38 @@ async def complaint_with_files(request: Request) -> tuple[object, list[dict], di
     if not is_multipart(request):
         return await json_body(request), [], {}
     settings = request.app.state.settings
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > settings.max_upload:
-        raise ApiError("body_too_large", f"the upload is larger than {settings.max_upload} bytes")
+    # Read within the limit first: a chunked upload declares no length to refuse early.
+    raw = await read_limited(request, settings.max_upload)
     try:
-        form = await request.form(max_files=MAX_FILES, max_fields=10)
+        form = await _replayed(request, raw).form(max_files=MAX_FILES, max_fields=10)
     except Exception as error:  # malformed multipart, or too many parts
         raise ApiError("invalid_body", f"the multipart body cannot be read: {error}") from None
     try:
-        raw = form.get("complaint")
-        if not isinstance(raw, str):
+        field = form.get("complaint")
+        if not isinstance(field, str):
             raise ApiError(
                 "invalid_field", "complaint: a form field holding the JSON body", "complaint"
             )
-        try:
-            body = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise ApiError("invalid_json", f"complaint: not valid JSON: {error}") from None
+        body = parse_json(field, "complaint")
         files = [await _checked(item, settings.max_file) for item in form.getlist("attachments")]
         others = {k: v for k, v in form.items() if isinstance(v, str) and k != "complaint"}
         return body, files, others
     finally:
         await form.close()
+
+
+def _replayed(request: Request, raw: bytes) -> Request:
+    """The same request reading its already received body from memory."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": raw, "more_body": False}
+
+    return Request(request.scope, receive)
 
 
 async def _checked(item: object, max_file: int) -> dict:
@@ -82,6 +93,17 @@ def safe_filename(given: str | None) -> str:
     base = (given or "").replace("\\", "/").rsplit("/", 1)[-1]
     cleaned = "".join(c for c in base if c.isprintable() and c not in '"<>;')
     return cleaned.strip()[:200] or "lampiran"
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment's download header for any file name: HTTP headers are Latin-1, so a
+    name such as "jalan rusak — Tembalang.jpg" travels as RFC 5987 UTF-8 (filename*),
+    with an ASCII fallback for old clients (RFC 6266)."""
+    fallback = "".join(
+        c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename
+    )
+    encoded = quote(filename.encode("utf-8", "replace"), safe="")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
 
 
 def sniff(content: bytes) -> str | None:

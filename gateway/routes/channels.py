@@ -5,17 +5,17 @@ A verified message is published as an event for its channel's adapter and answer
 ticket reaches the sender as a reply through the channel.
 """
 
-import json
 import re
 import time
 import uuid
 from datetime import UTC, datetime
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from gateway import signature
-from gateway.body import read_limited
+from gateway.body import parse_json, read_limited
 from gateway.errors import ApiError
 from services.contracts.events import SCHEMA_VERSION, EventType
 
@@ -25,7 +25,7 @@ URL = re.compile(r"^https?://\S{3,500}$")
 
 async def sms(request: Request) -> JSONResponse:
     settings = request.app.state.settings
-    body = await verified_json(request, settings.sms_secret, "ADUAN_SMS_WEBHOOK_SECRET")
+    body, signed = await verified_json(request, settings.sms_secret, "ADUAN_SMS_WEBHOOK_SECRET")
     data = {
         "message_id": text(body, "message_id", 100),
         "sender": text(body, "from", 20),
@@ -41,12 +41,14 @@ async def sms(request: Request) -> JSONResponse:
     request.app.state.sender_throttle.check(
         f"sms:{sender_key}", data["message_id"], "messages from this sender"
     )
-    return await accept(request, EventType.SMS_RECEIVED, data, data["message_id"])
+    return await accept(request, EventType.SMS_RECEIVED, data, data["message_id"], signed)
 
 
 async def social(request: Request) -> JSONResponse:
     settings = request.app.state.settings
-    body = await verified_json(request, settings.social_secret, "ADUAN_SOCIAL_WEBHOOK_SECRET")
+    body, signed = await verified_json(
+        request, settings.social_secret, "ADUAN_SOCIAL_WEBHOOK_SECRET"
+    )
     platform = text(body, "platform", 20)
     if platform not in PLATFORMS:
         raise invalid("platform", f"must be one of: {', '.join(PLATFORMS)}")
@@ -77,30 +79,33 @@ async def social(request: Request) -> JSONResponse:
         data["author"]["name"] = name.strip()[:120]
     who = f"social:{platform}:{data['author']['handle'].casefold()}"
     request.app.state.sender_throttle.check(who, data["post_id"], "messages from this sender")
-    return await accept(request, EventType.SOCIAL_RECEIVED, data, data["post_id"])
+    return await accept(request, EventType.SOCIAL_RECEIVED, data, data["post_id"], signed)
 
 
-async def verified_json(request: Request, secret: str, variable: str) -> dict:
+async def verified_json(request: Request, secret: str, variable: str) -> tuple[dict, str]:
+    """The webhook's JSON object and its verified signature."""
     if not secret:
         raise ApiError("channel_not_configured", f"this webhook is off until {variable} is set")
     raw = await read_limited(request, request.app.state.settings.max_body)
-    signature.verify(
-        secret,
-        request.headers.get("x-aduan-timestamp"),
-        request.headers.get("x-aduan-signature"),
-        raw,
-        time.time(),
-    )
-    try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ApiError("invalid_json", f"the body is not valid JSON: {error}") from None
+    signed = request.headers.get("x-aduan-signature")
+    signature.verify(secret, request.headers.get("x-aduan-timestamp"), signed, raw, time.time())
+    body = parse_json(raw)
     if not isinstance(body, dict):
         raise ApiError("invalid_json", "the body must be a JSON object")
-    return body
+    return body, signed
 
 
-async def accept(request: Request, event_type: EventType, data: dict, message_id: str):
+async def accept(
+    request: Request, event_type: EventType, data: dict, message_id: str, signed: str
+) -> JSONResponse:
+    """Queues a valid message once per signed request: the same request replayed
+    (captured and sent again within the signature's window) is refused."""
+    if not await run_in_threadpool(request.app.state.replays.first_use, signed):
+        raise ApiError(
+            "replayed_request",
+            "this signed request was received already; sign each delivery anew "
+            "(a new X-Aduan-Timestamp)",
+        )
     event = {
         "event_id": uuid.uuid4().hex,
         "type": str(event_type),
@@ -109,7 +114,12 @@ async def accept(request: Request, event_type: EventType, data: dict, message_id
         "ticket": "",
         "data": data,
     }
-    await request.app.state.rpc.publish(event)
+    try:
+        await request.app.state.rpc.publish(event)
+    except ApiError:
+        # Not queued: the provider's retry of this very request must be accepted.
+        await run_in_threadpool(request.app.state.replays.forget, signed)
+        raise
     return JSONResponse({"accepted": True, "message_id": message_id}, status_code=202)
 
 

@@ -47,11 +47,13 @@ def idempotency_key(request: Request) -> str | None:
 
 
 def with_links(request: Request, receipt: dict) -> dict:
-    """The receipt with where to track the complaint and read its notices (secret link)."""
+    """The receipt with where to track the complaint and, for the request that created
+    it, where to read its notices (the secret link)."""
     base = f"{request.app.state.settings.public_url}/api/v1/complaints/{receipt['ticket']}"
-    token = receipt.pop("tracking_token")
+    token = receipt.pop("tracking_token", None)
     receipt["tracking_url"] = base
-    receipt["notifications_url"] = f"{base}/notifications?token={token}"
+    if token:
+        receipt["notifications_url"] = f"{base}/notifications?token={token}"
     return receipt
 
 

@@ -13,7 +13,7 @@ from gateway.errors import ApiError
 from gateway.identity import Role
 from gateway.routes.complaints import idempotency_key, ticket_from, with_links
 from gateway.routes.sla import check_agency
-from gateway.uploads import complaint_with_files
+from gateway.uploads import complaint_with_files, content_disposition
 from services.contracts.reference import Channel
 
 DESK_CHANNELS = (Channel.TATAP_MUKA, Channel.SURAT)
@@ -71,12 +71,11 @@ async def letter(request: Request) -> Response:
 
 
 def _download(found: dict, content_type: str) -> Response:
-    filename = found["filename"].replace('"', "")
     return Response(
         base64.b64decode(found["content_b64"]),
         media_type=content_type,
         headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Disposition": content_disposition(found["filename"]),
             "Cache-Control": "no-store",
             "X-Content-Type-Options": "nosniff",
         },

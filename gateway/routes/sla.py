@@ -8,11 +8,12 @@ from gateway.auth import require
 from gateway.body import json_body
 from gateway.errors import ApiError
 from gateway.identity import Role, Staff
+from gateway.params import path_int
 from gateway.routes.complaints import ticket_from
 
 
 async def calendar(request: Request) -> JSONResponse:
-    year = request.path_params["year"]
+    year = path_int(request, "year", 0, 9999)  # the sla service checks the range it serves
     return JSONResponse(await request.app.state.rpc.call("sla", "calendar", year=year))
 
 

@@ -8,6 +8,7 @@ from gateway.auth import require
 from gateway.body import json_body
 from gateway.errors import ApiError
 from gateway.identity import Role
+from gateway.params import query_int
 from gateway.routes.complaints import ticket_from
 
 AGENCY_METHODS = {"accept": "accept", "return": "return_", "resolve": "resolve"}
@@ -83,11 +84,9 @@ async def agency_step(request: Request) -> JSONResponse:
 
 async def worklist(request: Request) -> JSONResponse:
     staff = await require(request)
-    limit = request.query_params.get("limit", "50")
-    if not limit.isdigit() or not 1 <= int(limit) <= 200:
-        raise ApiError("invalid_field", "limit: a whole number from 1 to 200", "limit")
+    limit = query_int(request, "limit", 50, 1, 200)
     items = await request.app.state.rpc.call(
-        "reporting", "worklist", role=str(staff.role), agency=staff.agency, limit=int(limit)
+        "reporting", "worklist", role=str(staff.role), agency=staff.agency, limit=limit
     )
     return JSONResponse({"role": staff.role, "agency": staff.agency, "items": items})
 

@@ -7,7 +7,7 @@ import re
 from enum import StrEnum
 
 # Tickets read SMG-<year>-<sequence>, e.g. SMG-2026-000123.
-TICKET_PATTERN = re.compile(r"^SMG-\d{4}-\d{6,9}$")
+TICKET_PATTERN = re.compile(r"^SMG-[0-9]{4}-[0-9]{6,9}$")
 
 
 class Channel(StrEnum):

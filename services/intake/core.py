@@ -123,19 +123,23 @@ def phone_key(phone: str | None) -> str:
     return re.sub(r"\D", "", phone or "")[-10:]
 
 
+# Channels whose provider vouches for the sender (a signed webhook carries the number or
+# the account). Only there is "the same reporter" known: a phone or e-mail typed into the
+# app or at a desk proves nothing, and matching on it would let anyone confirm who
+# reported a complaint by re-sending its text with a guessed number.
+VERIFIED_SENDER = {Channel.SMS: "phone", Channel.MEDIA_SOSIAL: "handle"}
+
+
 def content_key(submission: Submission) -> str | None:
-    """The same reporter with the same text, whatever the channel or the key: a
-    resubmission. None for a reporter with no contact to tell them apart by."""
-    reporter = submission.reporter
-    contact = [
-        phone_key(reporter.phone),
-        (reporter.email or "").casefold(),
-        (reporter.handle or "").casefold(),
-    ]
-    if not any(contact):
+    """The same verified sender on the same channel with the same text, whatever the
+    key or the spacing: a resubmission. None where the sender is not verified."""
+    field = VERIFIED_SENDER.get(submission.channel)
+    sender = getattr(submission.reporter, field) if field else None
+    if not sender:
         return None
+    identity = phone_key(sender) if field == "phone" else sender.casefold()
     text = " ".join(re.findall(r"\w+", f"{submission.title} {submission.description}".casefold()))
-    return hashlib.sha256("|".join([*contact, text]).encode()).hexdigest()
+    return hashlib.sha256("|".join([submission.channel, identity, text]).encode()).hexdigest()
 
 
 def parse_submission(channel: str, body: object, recorded_by: str | None = None) -> Submission:

@@ -23,7 +23,8 @@ from services.contracts.reference import SEED_AGENCIES
 from services.intake import core
 
 AGENCY_NAMES = {code: name for code, name, _ in SEED_AGENCIES}
-# The same reporter sending the same text again within this window gets the same ticket.
+# The same verified sender sending the same text again within this window gets the
+# same ticket (and only the ticket: never the first receipt's tracking token).
 RESUBMISSION_WINDOW = timedelta(days=30)
 
 
@@ -48,7 +49,7 @@ class ComplaintBook:
                 {"content_key": same_content, "received_at": {"$gte": now - RESUBMISSION_WINDOW}}
             )
             if earlier is not None:
-                return receipt(earlier)
+                return resubmission_receipt(earlier)
         ticket = self._next_ticket(core.ticket_year(now))
         token = secrets.token_urlsafe(18)
         decided = core.receive(submission, ticket, now, token, uuid.uuid4().hex)
@@ -72,7 +73,7 @@ class ComplaintBook:
         doc = self.complaints.get(ticket)
         if doc is None:
             return None
-        return {k: v for k, v in receipt(doc).items() if k != "tracking_token"}
+        return without_secret(receipt(doc))
 
     def store_attachments(self, idempotency_key: str, files: list[dict]) -> list[dict]:
         """Stores uploaded files before the complaint that names them. Ids derive from the
@@ -243,6 +244,16 @@ class ComplaintBook:
             with suppress(DuplicateKeyError):
                 self.counters.insert_one({"_id": counter_id, "sequence": 0})
         raise RuntimeError(f"could not take a ticket number for {year}")
+
+
+def resubmission_receipt(doc: dict) -> dict:
+    """What a resubmission is told: the first complaint's ticket, nothing that reads or
+    acts on it (its tracking token answers only the request that created it)."""
+    return without_secret(receipt(doc)) | {"resubmission": True}
+
+
+def without_secret(answer: dict) -> dict:
+    return {k: v for k, v in answer.items() if k != "tracking_token"}
 
 
 def receipt(doc: dict) -> dict:

@@ -111,14 +111,47 @@ def test_a_forged_or_missing_signature_is_refused_and_nothing_is_stored(api, sta
 
 def test_the_same_sms_delivered_three_times_is_one_complaint(api, stack, providers):
     phone = new_phone()
-    for _ in range(3):
-        response = api.webhook("sms/messages", sms(f"dup-{phone}", phone), SMS_SECRET)
+    now = int(time.time())
+    for stamp in (now, now - 1, now - 2):  # each redelivery is a request signed anew
+        body = sms(f"dup-{phone}", phone)
+        response = api.webhook("sms/messages", body, SMS_SECRET, timestamp=stamp)
         assert response.status_code == 202
     [receipt] = replies_to(providers, phone)
     time.sleep(2)  # any second complaint would have been answered by now
     assert len(complaints_from(stack, phone)) == 1
     assert len(replies_to(providers, phone)) == 1
     assert complaints_from(stack, phone)[0]["ticket"] == ticket_in(receipt["text"])
+
+
+def test_a_signed_request_replayed_unchanged_is_refused_and_queues_nothing(api, stack, providers):
+    phone = new_phone()
+    raw = json.dumps(sms(f"replay-{phone}", phone)).encode()
+    stamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "X-Aduan-Timestamp": stamp,
+        "X-Aduan-Signature": sign(SMS_SECRET, stamp, raw),
+    }
+    first = api.http.post("/api/v1/channels/sms/messages", content=raw, headers=headers)
+    assert first.status_code == 202, first.text
+    for _ in range(3):
+        again = api.http.post("/api/v1/channels/sms/messages", content=raw, headers=headers)
+        assert again.status_code == 409, again.text
+        assert again.json()["error"] == "replayed_request"
+    [receipt] = replies_to(providers, phone)
+    time.sleep(2)
+    assert [c["ticket"] for c in complaints_from(stack, phone)] == [ticket_in(receipt["text"])]
+
+
+def test_the_same_number_sending_the_same_text_again_is_one_complaint(api, stack, providers):
+    phone = new_phone()
+    assert api.webhook("sms/messages", sms(f"first-{phone}", phone), SMS_SECRET).status_code == 202
+    [receipt] = replies_to(providers, phone)
+    again = sms(f"again-{phone}", phone, text="  " + TEXT.upper())
+    assert api.webhook("sms/messages", again, SMS_SECRET).status_code == 202
+    time.sleep(3)
+    [complaint_doc] = complaints_from(stack, phone)
+    assert complaint_doc["ticket"] == ticket_in(receipt["text"])
 
 
 def test_a_long_sms_in_parts_is_joined_into_one_complaint(api, stack, providers):
@@ -173,7 +206,9 @@ def test_a_flooding_sender_is_throttled_with_a_clear_answer(api, stack, provider
     assert refused.json()["error"] == "too_many_requests"
     assert int(refused.headers["Retry-After"]) > 0
     # A redelivery of a message already taken is not a new message.
-    again = api.webhook("sms/messages", sms(f"flood-{phone}-0", phone, "tes"), SMS_SECRET)
+    # (The provider signs a redelivery anew: a later timestamp.)
+    redelivery = sms(f"flood-{phone}-0", phone, "tes")
+    again = api.webhook("sms/messages", redelivery, SMS_SECRET, timestamp=time.time() + 2)
     assert again.status_code == 202
     # Others are not affected, and the flooder was told what a complaint needs.
     other = new_phone()
@@ -225,9 +260,11 @@ def test_a_question_by_sms_is_answered_by_sms_and_the_clock_runs_again(api, stac
     assert "mohon keterangan tambahan: Di depan nomor rumah berapa?" in question
 
     answer = f"{ticket} di depan rumah nomor 17, dekat warung bakso"
-    for _ in range(2):  # delivered twice by the SMS gateway: recorded once
+    now = int(time.time())
+    for stamp in (now, now + 1):  # delivered twice by the SMS gateway: recorded once
         body = sms(f"a-{phone}", phone, answer)
-        assert api.webhook("sms/messages", body, SMS_SECRET).status_code == 202
+        response = api.webhook("sms/messages", body, SMS_SECRET, timestamp=stamp)
+        assert response.status_code == 202
     ack = replies_to(providers, phone, count=3)[-1]["text"]
     assert ack == f"Keterangan tambahan untuk pengaduan {ticket} telah kami terima. Terima kasih."
     view = api.wait_until(

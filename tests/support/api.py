@@ -66,12 +66,17 @@ class Api:
         headers = {"Idempotency-Key": key or uuid.uuid4().hex}
         return self.http.post("/api/v1/complaints", json=body or complaint(), headers=headers)
 
+    def submit_raw(self, raw: str | bytes) -> httpx.Response:
+        """POSTs a complaint body exactly as given, as a JSON request."""
+        headers = {"Idempotency-Key": uuid.uuid4().hex, "Content-Type": "application/json"}
+        return self.http.post("/api/v1/complaints", content=raw, headers=headers)
+
     def webhook(self, path: str, body: dict, secret: str | None, timestamp=None):
         """POSTs a provider's webhook, signed with `secret` (None: unsigned)."""
         raw = json.dumps(body).encode()
         headers = {"content-type": "application/json"}
         if secret is not None:
-            stamp = str(int(time.time()) if timestamp is None else timestamp)
+            stamp = str(int(time.time() if timestamp is None else timestamp))
             headers |= {"X-Aduan-Timestamp": stamp, "X-Aduan-Signature": sign(secret, stamp, raw)}
         return self.http.post(f"/api/v1/channels/{path}", content=raw, headers=headers)
 

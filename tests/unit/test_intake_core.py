@@ -191,15 +191,21 @@ def test_a_tracking_token_matches_only_itself():
         assert not core.token_matches(stored, given)
 
 
-def test_a_resubmission_is_known_by_reporter_and_text_not_by_channel_or_spacing():
+def test_a_resubmission_is_known_only_by_a_verified_sender_and_the_text():
+    text = "Lampu jalan di Jalan Ngesrep Tembalang mati sejak dua minggu, mohon diperbaiki."
+    sms = core.content_key(
+        core.parse_submission("sms", {"text": text, "reporter": {"phone": "081234567890"}})
+    )
+    respaced = {"text": "  " + text.upper(), "reporter": {"phone": "+62 812-3456-7890"}}
+    assert core.content_key(core.parse_submission("sms", respaced)) == sms
+    other_sender = {"text": text, "reporter": {"phone": "085700001111"}}
+    assert core.content_key(core.parse_submission("sms", other_sender)) != sms
+    social = {"text": text, "reporter": {"handle": "x:@warga"}}
+    assert core.content_key(core.parse_submission("media_sosial", social)) not in (None, sms)
+    # A number typed into the app or at a desk proves nothing: no resubmission there.
     body = complaint()
-    app = core.content_key(core.parse_submission("sapambakita", body))
-    spaced = body | {"description": "  " + body["description"].upper() + " "}
-    assert core.content_key(core.parse_submission("tatap_muka", spaced)) == app
-    other_reporter = body | {"reporter": {"name": "Budi", "phone": "085700001111"}}
-    assert core.content_key(core.parse_submission("sapambakita", other_reporter)) != app
-    anonymous = body | {"reporter": {"anonymous": True}}
-    assert core.content_key(core.parse_submission("sapambakita", anonymous)) is None
+    for channel in ("sapambakita", "tatap_muka"):
+        assert core.content_key(core.parse_submission(channel, body)) is None
 
 
 def test_only_the_reporter_may_add_to_a_complaint_and_each_reply_counts_once():
