@@ -19,6 +19,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 from pymongo import MongoClient
 
 from tests.support.api import complaint
@@ -64,6 +65,40 @@ def mongo_commands(mongo: MongoServer) -> int:
     return sum(counters.values())
 
 
+def commands_by_service(stack: Stack) -> dict[tuple[str, str, str], float]:
+    """MongoDB commands each service has sent so far, from its own /metrics."""
+    counts: dict[tuple[str, str, str], float] = {}
+    for service, port in stack.metrics_ports.items():
+        if service not in stack.processes:
+            continue
+        text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        for family in text_string_to_metric_families(text):
+            if family.name != "aduan_mongo_commands":
+                continue
+            for sample in family.samples:
+                if sample.name.endswith("_total"):
+                    labels = sample.labels
+                    key = (service, labels["collection"], labels["command"])
+                    counts[key] = counts.get(key, 0) + sample.value
+    return counts
+
+
+def breakdown(before: dict, after: dict, complaints: int) -> list[str]:
+    """Operations per complaint, by service and by collection and command."""
+    spent = {key: after.get(key, 0) - before.get(key, 0) for key in after}
+    lines, services = [], sorted({service for service, _, _ in spent})
+    for service in services:
+        mine = {k: v for k, v in spent.items() if k[0] == service and v}
+        total = sum(mine.values()) / complaints
+        detail = ", ".join(
+            f"{collection}.{command} {count / complaints:.2f}"
+            for (_, collection, command), count in sorted(mine.items(), key=lambda kv: -kv[1])
+        )
+        lines.append(f"  {service:<10} {total:5.2f}   {detail}")
+    lines.append(f"  {'all':<10} {sum(spent.values()) / complaints:5.2f}")
+    return lines
+
+
 def processed(stack: Stack) -> int:
     return stack.database("reporting").views.count_documents(
         {"status": "awaiting_review", "deadline": {"$ne": None}}
@@ -102,6 +137,7 @@ def main() -> None:
     try:
         stack.start_all()
         before = mongo_commands(mongo)
+        by_service_before = commands_by_service(stack)
         complaints = "/api/v1/complaints"
         warm = asyncio.run(load(stack.url, complaints, 3, args.concurrency, new_complaint))
         started = time.monotonic()
@@ -112,6 +148,8 @@ def main() -> None:
         wait_for(lambda: processed(stack) >= total, 300, "the pipeline to drain", 0.5)
         end_to_end = system["accepted"] / (time.monotonic() - started)
         per_complaint = (mongo_commands(mongo) - before) / total
+        time.sleep(2)  # the outbox sweeps and relays of the last complaints settle
+        per_service = breakdown(by_service_before, commands_by_service(stack), total)
         stack.stop_all()
         ceiling, ceiling_url = start_ceiling(stack)
         asyncio.run(load(ceiling_url, "/write", 3, args.concurrency, new_complaint))
@@ -137,8 +175,10 @@ def main() -> None:
     print(
         f"end to end (received -> awaiting review with a deadline, queues drained): "
         f"{end_to_end:.1f}/s; {per_complaint:.1f} MongoDB operations per complaint "
-        "across all services"
+        "across all services (server's count)"
     )
+    print("MongoDB operations per complaint by service (each service's own count):")
+    print("\n".join(per_service))
 
 
 if __name__ == "__main__":

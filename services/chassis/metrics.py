@@ -4,6 +4,7 @@ import time
 
 from nameko.extensions import DependencyProvider
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
+from pymongo import monitoring
 
 from services.chassis.config import Settings
 
@@ -28,6 +29,38 @@ OUTBOX_BACKLOG = Gauge(
 EVENTS_RELAYED = Counter(
     "aduan_events_relayed_total", "Events published from an outbox", ["service"]
 )
+
+MONGO_COMMANDS = Counter(
+    "aduan_mongo_commands_total",
+    "MongoDB commands sent, by collection and command (what a complaint costs)",
+    ["service", "collection", "command"],
+)
+# The commands that touch data; handshakes, pings and index builds are not counted.
+DATA_COMMANDS = frozenset(
+    {"find", "getMore", "insert", "update", "delete", "findAndModify", "aggregate", "count"}
+)
+
+
+class CommandCounter(monitoring.CommandListener):
+    """Counts every data command a service sends, by collection: the benchmarks read it
+    to print MongoDB operations per complaint, and operators see the rates."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        name = event.command_name
+        if name in DATA_COMMANDS:
+            collection = event.command.get(name) if name != "getMore" else None
+            if not isinstance(collection, str):
+                collection = event.command.get("collection", "")
+            MONGO_COMMANDS.labels(self.service, str(collection), name).inc()
+
+    def succeeded(self, event) -> None:
+        pass
+
+    def failed(self, event) -> None:
+        pass
 
 
 def entrypoint_label(worker_ctx) -> str:

@@ -56,7 +56,9 @@ class SlowCommandLog(monitoring.CommandListener):
 
 
 def connect(settings: Settings) -> MongoClient:
-    listeners = [SlowCommandLog(settings.mongo_slow_ms)] if settings.mongo_slow_ms else []
+    listeners: list[monitoring.CommandListener] = [metrics.CommandCounter(settings.service)]
+    if settings.mongo_slow_ms:
+        listeners.append(SlowCommandLog(settings.mongo_slow_ms))
     return MongoClient(
         settings.mongo_uri,
         event_listeners=listeners,

@@ -50,7 +50,9 @@ class MongoServer:
 
     def __init__(self, log_dir: Path) -> None:
         self.port = free_port()
-        self.uri = f"mongodb://127.0.0.1:{self.port}/"
+        # As scripts/run starts it: a single node, so no retryable writes (SecantusDB's
+        # record of them grows and is scanned on every write).
+        self.uri = f"mongodb://127.0.0.1:{self.port}/?retryWrites=false"
         with open(log_dir / "secantus.log", "ab") as log:
             self.process = subprocess.Popen(
                 [
