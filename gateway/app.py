@@ -13,7 +13,18 @@ from gateway.errors import HANDLERS
 from gateway.identity import Identity
 from gateway.metrics import RequestMetrics
 from gateway.replay import ReplayGuard
-from gateway.routes import auth, channels, complaints, desk, ops, reports, sla, staff, triage
+from gateway.routes import (
+    auth,
+    channels,
+    complaints,
+    desk,
+    ops,
+    reports,
+    sla,
+    staff,
+    triage,
+    users,
+)
 from gateway.rpc import RpcClient
 from gateway.throttle import Throttle
 from services.chassis import topology
@@ -27,6 +38,12 @@ ROUTES = [
     Route("/readyz", ops.readyz),
     Route("/metrics", ops.metrics),
     Route("/api/v1/auth/token", auth.token, methods=["POST"]),
+    Route("/api/v1/auth/logout", users.logout, methods=["POST"]),
+    Route("/api/v1/users", users.list_users),
+    Route("/api/v1/users/{username}/disable", users.disable, methods=["POST"]),
+    Route("/api/v1/users/{username}/enable", users.enable, methods=["POST"]),
+    Route("/api/v1/users/{username}/role", users.set_role, methods=["PUT"]),
+    Route("/api/v1/users/{username}/revoke-tokens", users.revoke_tokens, methods=["POST"]),
     Route("/api/v1/agencies", auth.agencies),
     Route("/api/v1/complaints", complaints.submit, methods=["POST"]),
     Route("/api/v1/desk/complaints", desk.record, methods=["POST"]),

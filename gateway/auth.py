@@ -7,14 +7,22 @@ from gateway.errors import ApiError
 from gateway.identity import Role, Staff
 
 
-async def caller(request: Request) -> Staff | None:
+def bearer_token(request: Request) -> str | None:
+    """The token of the Authorization header; None without the header."""
     header = request.headers.get("authorization")
     if header is None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError("unauthorized", "send the header Authorization: Bearer <token>")
-    staff = await run_in_threadpool(request.app.state.identity.staff_for, token.strip())
+    return token.strip()
+
+
+async def caller(request: Request) -> Staff | None:
+    token = bearer_token(request)
+    if token is None:
+        return None
+    staff = await run_in_threadpool(request.app.state.identity.staff_for, token)
     if staff is None:
         raise ApiError("unauthorized", "the token is unknown or expired; sign in again")
     return staff

@@ -3,6 +3,11 @@
 aduan-admin seed                                   # the brief's agencies
 aduan-admin create-agency CODE "NAME" --kind city|kecamatan|external
 aduan-admin create-user USERNAME --role ROLE [--agency CODE]   # password from stdin
+aduan-admin list-users
+aduan-admin disable-user USERNAME                  # its tokens end at once
+aduan-admin enable-user USERNAME
+aduan-admin set-role USERNAME --role ROLE [--agency CODE]      # its tokens end at once
+aduan-admin revoke-tokens USERNAME                 # signed out everywhere
 """
 
 import argparse
@@ -10,11 +15,25 @@ import getpass
 import sys
 
 from gateway.config import GatewaySettings
-from gateway.identity import Identity, IdentityError, Role
+from gateway.identity import Account, Identity, IdentityError, Role, UserChange
 from services.contracts.reference import AgencyKind
+
+USER_COLUMNS = ("USERNAME", "ROLE", "AGENCY", "ACTIVE", "CREATED")
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = GatewaySettings.from_env()
+    identity = Identity.connect(settings.mongo_uri, settings.database)
+    try:
+        print(run(identity, args))
+    except IdentityError as error:
+        print(f"aduan-admin: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="aduan-admin", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("seed", help="create the agencies of the mission brief")
@@ -31,28 +50,93 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="read the password from standard input instead of a prompt",
     )
-    args = parser.parse_args(argv)
+    commands.add_parser("list-users", help="every staff account, active or not")
+    for name, help_text in (
+        ("disable-user", "stop an account from signing in; its tokens end at once"),
+        ("enable-user", "let a disabled account sign in again"),
+        ("revoke-tokens", "end every token of an account (it may sign in again)"),
+    ):
+        commands.add_parser(name, help=help_text).add_argument("username")
+    role = commands.add_parser("set-role", help="change a role or agency; its tokens end")
+    role.add_argument("username")
+    role.add_argument("--role", choices=list(Role), required=True)
+    role.add_argument("--agency", help="the agency of an agency_admin")
+    return parser
 
-    settings = GatewaySettings.from_env()
-    identity = Identity.connect(settings.mongo_uri, settings.database)
-    try:
-        if args.command == "seed":
-            print(f"{identity.seed()} agencies created")
-        elif args.command == "create-agency":
+
+def run(identity: Identity, args: argparse.Namespace) -> str:
+    """Carries out one command; the text to print. IdentityError on refusal."""
+    by = operator()
+    match args.command:
+        case "seed":
+            return f"{identity.seed()} agencies created"
+        case "create-agency":
             created = identity.add_agency(args.code, args.name, args.kind)
-            print(f"agency {args.code} " + ("created" if created else "exists already"))
-        else:
+            return f"agency {args.code} " + ("created" if created else "exists already")
+        case "create-user":
             password = (
                 sys.stdin.readline().rstrip("\n")
                 if args.password_stdin
                 else getpass.getpass("password: ")
             )
             identity.add_user(args.username, password, args.role, args.agency)
-            print(f"user {args.username} created ({args.role})")
-    except IdentityError as error:
-        print(f"aduan-admin: {error}", file=sys.stderr)
-        return 2
-    return 0
+            return f"user {args.username} created ({args.role})"
+        case "list-users":
+            return users_table(identity.list_users())
+        case "disable-user":
+            return change_line(identity.disable_user(args.username, by), "disabled")
+        case "enable-user":
+            return change_line(identity.enable_user(args.username, by), "enabled")
+        case "set-role":
+            change = identity.set_role(args.username, args.role, args.agency, by)
+            return change_line(change, f"now {grant(change.account)}")
+        case "revoke-tokens":
+            revoked = identity.revoke_tokens(args.username, by)
+            return f"user {args.username}: {plural(revoked, 'token')} revoked"
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+def change_line(change: UserChange, outcome: str) -> str:
+    """`user x disabled; 2 tokens revoked`, or `user x unchanged (already ...)`."""
+    name, revoked = change.account.username, plural(change.tokens_revoked, "token")
+    if not change.changed:
+        already = f"user {name} unchanged (already {outcome.removeprefix('now ')})"
+        return f"{already}; {revoked} revoked" if change.tokens_revoked else already
+    return f"user {name} {outcome}; {revoked} revoked"
+
+
+def grant(account: Account) -> str:
+    return f"{account.role} of {account.agency}" if account.agency else str(account.role)
+
+
+def users_table(accounts: list[Account]) -> str:
+    rows = [USER_COLUMNS] + [
+        (
+            account.username,
+            str(account.role),
+            account.agency or "-",
+            "yes" if account.active else "no",
+            account.created_at.strftime("%Y-%m-%d %H:%M UTC") if account.created_at else "-",
+        )
+        for account in accounts
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(USER_COLUMNS))]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    )
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def operator() -> str:
+    """Who the user log records for a change made here: the operating-system account."""
+    try:
+        return f"aduan-admin:{getpass.getuser()}"
+    except (OSError, KeyError):  # no user name in this environment (a bare container)
+        return "aduan-admin"
 
 
 if __name__ == "__main__":

@@ -1,0 +1,146 @@
+"""Staff accounts: supervisors list, disable, enable and re-role users and end their
+tokens; any staff member signs its own token out.
+
+Every change to a user ends that user's tokens at once (gateway/identity.py), so a
+disabled or demoted user loses its rights on its very next request.
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from gateway.auth import bearer_token, require
+from gateway.body import json_body
+from gateway.errors import ApiError
+from gateway.identity import (
+    USERNAME,
+    Account,
+    Identity,
+    IdentityError,
+    Role,
+    UnknownUser,
+    UserChange,
+)
+
+ROLE_CHANGE_FIELDS = ("role", "agency")
+T = TypeVar("T")
+
+
+class OwnAccountRefused(ApiError):
+    """A supervisor tried to disable or demote itself: it would lock itself (and maybe
+    the city) out of managing users. Another supervisor, or aduan-admin, must do it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("own_account", message)
+        self.status = 409
+
+
+async def list_users(request: Request) -> JSONResponse:
+    await require(request, Role.SUPERVISOR)
+    accounts = await run_in_threadpool(identity(request).list_users)
+    return JSONResponse({"users": [account_json(account) for account in accounts]})
+
+
+async def disable(request: Request) -> JSONResponse:
+    supervisor = await require(request, Role.SUPERVISOR)
+    username = username_from(request)
+    if username == supervisor.username:
+        raise OwnAccountRefused("you cannot disable your own account; ask another supervisor")
+    return await _change(identity(request).disable_user, username, by=supervisor.username)
+
+
+async def enable(request: Request) -> JSONResponse:
+    supervisor = await require(request, Role.SUPERVISOR)
+    username = username_from(request)
+    return await _change(identity(request).enable_user, username, by=supervisor.username)
+
+
+async def set_role(request: Request) -> JSONResponse:
+    """`{"role", "agency"?}`: the user's tokens end; it signs in again with the new rights."""
+    supervisor = await require(request, Role.SUPERVISOR)
+    username = username_from(request)
+    role, agency = role_change_from(await json_body(request))
+    if username == supervisor.username and role != Role.SUPERVISOR:
+        raise OwnAccountRefused("you cannot take the supervisor role from your own account")
+    change = identity(request).set_role
+    return await _change(change, username, role, agency, by=supervisor.username)
+
+
+async def revoke_tokens(request: Request) -> JSONResponse:
+    supervisor = await require(request, Role.SUPERVISOR)
+    username = username_from(request)
+    revoked = await _directory(identity(request).revoke_tokens, username, by=supervisor.username)
+    return JSONResponse({"username": username, "tokens_revoked": revoked})
+
+
+async def logout(request: Request) -> Response:
+    """The caller's own token ends; its other tokens (other devices) stay."""
+    await require(request)
+    await run_in_threadpool(identity(request).revoke_token, bearer_token(request))
+    return Response(status_code=204)
+
+
+def username_from(request: Request) -> str:
+    """The path's username; a name that cannot exist is as unknown as a missing user."""
+    username = request.path_params["username"]
+    if not USERNAME.fullmatch(username):
+        raise ApiError("not_found", "there is no such user")
+    return username
+
+
+def role_change_from(body: object) -> tuple[Role, str | None]:
+    """The role and agency of a role change's body (whether the agency exists is the
+    directory's check)."""
+    if not isinstance(body, dict):
+        raise ApiError("invalid_field", 'body: a JSON object {"role", "agency"?}')
+    for name in body:
+        if name not in ROLE_CHANGE_FIELDS:
+            raise ApiError("invalid_field", f"{name}: unknown field", name)
+    role, agency = body.get("role"), body.get("agency")
+    if not isinstance(role, str) or role not in set(Role):
+        raise ApiError("invalid_field", f"role: one of {', '.join(Role)}", "role")
+    if agency is not None and not isinstance(agency, str):
+        raise ApiError("invalid_field", "agency: an agency code, or null", "agency")
+    if (role == Role.AGENCY_ADMIN) != (agency is not None):
+        raise ApiError(
+            "invalid_field", "agency: required for an agency_admin, and only for one", "agency"
+        )
+    return Role(role), agency
+
+
+def account_json(account: Account) -> dict:
+    return {
+        "username": account.username,
+        "role": account.role,
+        "agency": account.agency,
+        "active": account.active,
+        "created_at": account.created_at.isoformat() if account.created_at else None,
+    }
+
+
+def change_json(change: UserChange) -> dict:
+    return account_json(change.account) | {
+        "changed": change.changed,
+        "tokens_revoked": change.tokens_revoked,
+    }
+
+
+def identity(request: Request) -> Identity:
+    return request.app.state.identity
+
+
+async def _change(change: Callable[..., UserChange], *args, by: str) -> JSONResponse:
+    return JSONResponse(change_json(await _directory(change, *args, by=by)))
+
+
+async def _directory(call: Callable[..., T], *args, **kwargs) -> T:
+    """Calls the directory off the event loop; its refusals become API errors."""
+    try:
+        return await run_in_threadpool(call, *args, **kwargs)
+    except UnknownUser as error:
+        raise ApiError("not_found", str(error)) from None
+    except IdentityError as error:
+        raise ApiError("invalid_field", str(error), error.field) from None
