@@ -24,6 +24,7 @@ STATUS_BY_CODE = {
     "body_too_large": 413,
     "unsupported_media_type": 415,
     "replayed_request": 409,
+    "own_account": 409,
     "invalid_signature": 401,
     "too_many_requests": 429,
     "channel_not_configured": 503,

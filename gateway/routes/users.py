@@ -29,15 +29,6 @@ ROLE_CHANGE_FIELDS = ("role", "agency")
 T = TypeVar("T")
 
 
-class OwnAccountRefused(ApiError):
-    """A supervisor tried to disable or demote itself: it would lock itself (and maybe
-    the city) out of managing users. Another supervisor, or aduan-admin, must do it."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("own_account", message)
-        self.status = 409
-
-
 async def list_users(request: Request) -> JSONResponse:
     await require(request, Role.SUPERVISOR)
     accounts = await run_in_threadpool(identity(request).list_users)
@@ -48,7 +39,9 @@ async def disable(request: Request) -> JSONResponse:
     supervisor = await require(request, Role.SUPERVISOR)
     username = username_from(request)
     if username == supervisor.username:
-        raise OwnAccountRefused("you cannot disable your own account; ask another supervisor")
+        # Disabling or demoting oneself could lock the city out of managing users: another
+        # supervisor, or aduan-admin, must do it.
+        raise ApiError("own_account", "you cannot disable your own account; ask another supervisor")
     return await _change(identity(request).disable_user, username, by=supervisor.username)
 
 
@@ -64,7 +57,7 @@ async def set_role(request: Request) -> JSONResponse:
     username = username_from(request)
     role, agency = role_change_from(await json_body(request))
     if username == supervisor.username and role != Role.SUPERVISOR:
-        raise OwnAccountRefused("you cannot take the supervisor role from your own account")
+        raise ApiError("own_account", "you cannot take the supervisor role from your own account")
     change = identity(request).set_role
     return await _change(change, username, role, agency, by=supervisor.username)
 

@@ -278,6 +278,7 @@ ENDPOINTS = [
     ("POST", "/api/v1/complaints/{ticket}/return", "dpu-admin"),
     ("POST", "/api/v1/complaints/{ticket}/replies?token=x", None),
     ("PUT", "/api/v1/triage/routing", "supervisor1"),
+    ("PUT", "/api/v1/users/dlh-admin/role", "supervisor1"),
     ("PUT", "/api/v1/triage/auto-reject", "supervisor1"),
     ("POST", "/api/v1/calendar/days", "supervisor1"),
     ("POST", "/api/v1/sla/policies", "supervisor1"),
