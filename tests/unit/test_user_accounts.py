@@ -16,7 +16,7 @@ from gateway.identity import (
     check_username,
     same_grant,
 )
-from gateway.routes.users import OwnAccountRefused, account_json, role_change_from
+from gateway.routes.users import account_json, role_change_from
 
 CREATED = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 
@@ -90,7 +90,7 @@ def test_a_role_change_body_is_read():
 
 
 def test_changing_ones_own_account_is_a_conflict():
-    refused = OwnAccountRefused("no")
+    refused = ApiError("own_account", "no")
     assert (refused.status, refused.code) == (409, "own_account")
 
 
