@@ -8,6 +8,7 @@ infrastructure (MongoDB unreachable) is retried without counting against the eve
 
 import logging
 
+import eventlet
 from kombu.exceptions import OperationalError
 from nameko.messaging import Consumer
 from pymongo.errors import ConnectionFailure, OperationFailure
@@ -31,6 +32,9 @@ class UnsupportedEvent(Exception):
 class Subscription(Consumer):
     def __init__(self, event_type: EventType, **kwargs) -> None:
         self.event_type = EventType(event_type)
+        # kombu raises out of its consumer loop on a body it cannot decode, which kills
+        # the container: such a message is parked instead.
+        kwargs.setdefault("on_decode_error", self._on_decode_error)
         super().__init__(queue=None, requeue_on_error=False, **kwargs)
 
     def setup(self) -> None:
@@ -42,9 +46,12 @@ class Subscription(Consumer):
         self.publisher = EventPublisher(self.settings.amqp_uri)
         super().setup()
 
+    def _on_decode_error(self, message, error: Exception) -> None:
+        self._park(message, UnsupportedEvent(f"undecodable message: {error!r:.300}"))
+
     def handle_message(self, body, message) -> None:
         if not isinstance(body, dict) or body.get("version") != SCHEMA_VERSION:
-            self._park(body, message, UnsupportedEvent(f"unsupported envelope: {body!r:.200}"))
+            self._park(message, UnsupportedEvent(f"unsupported envelope: {body!r:.200}"))
             return
         super().handle_message(body, message)
 
@@ -60,7 +67,7 @@ class Subscription(Consumer):
         if not self._is_transient(error):
             attempts += 1
         if attempts >= self.settings.max_attempts:
-            self._park(message.payload, message, error)
+            self._park(message, error)
         else:
             self._retry(message, attempts, error)
 
@@ -81,7 +88,7 @@ class Subscription(Consumer):
             message, self.retry_name, {ATTEMPTS_HEADER: attempts}, self.settings.retry_delay_ms
         )
 
-    def _park(self, body, message, error: BaseException) -> None:
+    def _park(self, message, error: BaseException) -> None:
         log.error(
             "%s: parking %s in %s: %r",
             self.queue.name,
@@ -91,16 +98,19 @@ class Subscription(Consumer):
         )
         metrics.EVENTS_PARKED.labels(self.container.service_name, self.event_type).inc()
         headers = {"x-aduan-error": repr(error)[:1000], "x-aduan-queue": self.queue.name}
-        self._move(message, self.dead_name, headers, None, body=body)
+        self._move(message, self.dead_name, headers, None)
 
-    def _move(self, message, queue: str, headers: dict, delay_ms: int | None, body=None):
-        # Published and confirmed before the ack: a crash in between only duplicates.
+    def _move(self, message, queue: str, headers: dict, delay_ms: int | None) -> None:
+        """Moves the message, byte for byte (so a body that cannot be decoded or encoded
+        again still moves), then acks it. Published and confirmed before the ack: a
+        crash in between only duplicates."""
         try:
-            self.publisher.send_to_queue(
-                message.payload if body is None else body, queue, headers, delay_ms
-            )
+            self.publisher.send_raw(message, queue, headers, delay_ms)
         except Exception:
+            # The broker did not take it: wait before the message comes back, so that
+            # nothing spins while RabbitMQ is unwell.
             log.exception("%s: could not move message to %s; requeueing", self.queue.name, queue)
+            eventlet.sleep(self.settings.retry_delay_ms / 1000)
             self.consumer.requeue_message(message)
             return
         self.consumer.ack_message(message)

@@ -24,6 +24,22 @@ class EventPublisher:
             retry=False,
         )
 
+    def send_raw(self, message, queue: str, headers: dict, expiration_ms: int | None) -> None:
+        """Puts a consumed message, its bytes unchanged, into one queue (retry or dead),
+        with its own headers and properties and `headers` added."""
+        properties = message.properties
+        self._publisher.publish(
+            message.body,
+            exchange=None,
+            routing_key=queue,
+            headers={**(message.headers or {}), **headers},
+            content_type=message.content_type or "application/json",
+            content_encoding=message.content_encoding or "utf-8",
+            message_id=properties.get("message_id"),
+            expiration=expiration_ms / 1000 if expiration_ms else None,
+            retry=False,
+        )
+
     def send_to_queue(self, body: dict, queue: str, headers: dict, expiration_ms: int | None):
         """Puts a message straight into one queue through the default exchange."""
         self._publisher.publish(
