@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from pymongo import UpdateOne
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
@@ -172,6 +173,41 @@ class Aggregates:
             {"$pull": {OUTBOX: {"event_id": {"$in": event_ids}}}, "$unset": {LEASE: ""}},
         )
         self.collection.update_one({"_id": key, OUTBOX: {"$size": 0}}, {"$unset": {PENDING: ""}})
+
+    def mark_published_many(self, items: list[Unpublished]) -> None:
+        """mark_published for many aggregates in one command; the few that changed
+        again meanwhile lose just the published events (two more commands)."""
+        cleared = self.collection.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": item.key, VERSION: item.version},
+                    {"$set": {OUTBOX: []}, "$unset": {PENDING: "", LEASE: ""}},
+                )
+                for item in items
+            ],
+            ordered=False,
+        )
+        if cleared.matched_count == len(items):
+            return
+        self.collection.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": item.key},
+                    {
+                        "$pull": {
+                            OUTBOX: {"event_id": {"$in": [e["event_id"] for e in item.events]}}
+                        },
+                        "$unset": {LEASE: ""},
+                    },
+                )
+                for item in items
+            ],
+            ordered=False,
+        )
+        keys = sorted({item.key for item in items})
+        self.collection.update_many(
+            {"_id": {"$in": keys}, OUTBOX: {"$size": 0}}, {"$unset": {PENDING: ""}}
+        )
 
     def backlog(self) -> int:
         return self.collection.count_documents({PENDING: True})

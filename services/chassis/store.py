@@ -23,6 +23,9 @@ from services.chassis.relay import Relay
 
 log = logging.getLogger(__name__)
 
+# Published outboxes are emptied in batches this often; well within Aggregates'
+# fresh_lease, so the sweep never takes them for unpublished.
+CLEAR_INTERVAL = 0.1
 # Counting the backlog costs a query; the gauge does not need it every sweep.
 BACKLOG_EVERY_SECONDS = 10.0
 
@@ -78,7 +81,7 @@ class MongoStore(DependencyProvider):
         self.settings = Settings.from_env(self.container.service_name)
         self.client = connect(self.settings)
         self.db: Database = self.client[self.settings.database]
-        self.relay = Relay(EventPublisher(self.settings.amqp_uri))
+        self.relay = Relay(EventPublisher(self.settings.amqp_uri), defer_clearing=True)
         self.to_relay: dict = {}
         self.running = True
 
@@ -86,12 +89,17 @@ class MongoStore(DependencyProvider):
         self._until_ready(lambda: topology.declare(self.settings.amqp_uri), "RabbitMQ")
         self._until_ready(self._create_indexes, "MongoDB")
         self.container.spawn_managed_thread(self._sweep_forever, identifier="outbox-sweep")
+        self.container.spawn_managed_thread(self._clear_forever, identifier="outbox-clear")
 
     def stop(self) -> None:
         self.running = False
+        self._clear_published()
+        # A container the supervisor replaces must not leave its pool and monitors behind.
+        self.client.close()
 
     def kill(self) -> None:
         self.running = False
+        self.client.close()
 
     def _until_ready(self, action, what: str) -> None:
         for attempt in range(60):
@@ -134,6 +142,19 @@ class MongoStore(DependencyProvider):
             except Exception as error:
                 # The sweep publishes it later; the state change itself is saved.
                 log.warning("relay of %s deferred to the sweep: %r", unpublished.key, error)
+
+    def _clear_forever(self) -> None:
+        """Empties published outboxes in batches: one command for every aggregate whose
+        events went out in the last CLEAR_INTERVAL, instead of one update each."""
+        while self.running:
+            eventlet.sleep(CLEAR_INTERVAL)
+            self._clear_published()
+
+    def _clear_published(self) -> None:
+        try:
+            self.relay.clear_published()
+        except Exception as error:
+            log.warning("clearing published outboxes deferred: %r", error)
 
     def _sweep_forever(self) -> None:
         last_count = 0.0

@@ -140,3 +140,19 @@ def test_published_events_are_persistent_json_with_their_id(store, fresh_vhost):
     assert properties.content_type == "application/json"
     assert properties.message_id == change.events[0]["event_id"]
     assert method.routing_key == "complaint.closed"
+
+
+def test_published_outboxes_are_emptied_in_one_batch_keeping_later_events(store, fresh_vhost):
+    topology.declare(fresh_vhost.uri)
+    relay = Relay(EventPublisher(fresh_vhost.uri), defer_clearing=True)
+    for key in ("A", "B", "C"):
+        store.change(key, counting)
+    for unpublished in list(store.to_relay):
+        relay.relay(unpublished)
+    store.change("C", counting)  # C changes again before the batch: its new event stays
+    assert store.backlog() == 3
+    assert relay.clear_published() == 3
+    assert store.backlog() == 1
+    doc = store.get("C")
+    assert [e["event_id"] for e in doc["_outbox"]] == [store.to_relay[-1].events[-1]["event_id"]]
+    assert relay.clear_published() == 0
