@@ -79,7 +79,8 @@ class MongoStore(DependencyProvider):
     def setup(self) -> None:
         termination.watch()
         self.settings = Settings.from_env(self.container.service_name)
-        self.client = connect(self.settings)
+        # Kept apart from `client`, a name subclasses reuse (the LAPOR! bridge's HTTP client).
+        self.client = self._mongo = connect(self.settings)
         self.db: Database = self.client[self.settings.database]
         self.relay = Relay(EventPublisher(self.settings.amqp_uri), defer_clearing=True)
         self.to_relay: dict = {}
@@ -95,11 +96,11 @@ class MongoStore(DependencyProvider):
         self.running = False
         self._clear_published()
         # A container the supervisor replaces must not leave its pool and monitors behind.
-        self.client.close()
+        self._mongo.close()
 
     def kill(self) -> None:
         self.running = False
-        self.client.close()
+        self._mongo.close()
 
     def _until_ready(self, action, what: str) -> None:
         for attempt in range(60):
