@@ -17,6 +17,7 @@ from services.chassis import metrics
 from services.chassis.config import Settings
 from services.chassis.publisher import EventPublisher
 from services.chassis.topology import dead_queue, inbox_queue, retry_queue
+from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import SCHEMA_VERSION, EventType
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ class Subscription(Consumer):
     def _is_transient(self, error: BaseException) -> bool:
         if isinstance(error, OperationFailure):
             return error.has_error_label("RetryableWriteError")
+        if isinstance(error, CommandRejected):  # a service called over RPC had a backend down
+            return error.code == ErrorCode.BACKEND_UNAVAILABLE
         return isinstance(error, TRANSIENT_ERRORS)
 
     def _retry(self, message, attempts: int, error: BaseException) -> None:

@@ -29,13 +29,15 @@ def main(argv: list[str] | None = None) -> None:
 
     eventlet.monkey_patch()
 
+    import importlib
     import logging
 
     from nameko import config
-    from nameko.cli.run import run
     from nameko.exceptions import deserialize_to_instance
 
     from services.chassis.config import Settings
+    from services.chassis.container import AduanContainer
+    from services.chassis.supervisor import Supervisor
     from services.contracts.errors import CommandRejected
 
     # A service calling another gets the callee's refusal back as a CommandRejected.
@@ -52,7 +54,10 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(
         level=logging.INFO, format=f"%(asctime)s {name} %(levelname)s %(name)s: %(message)s"
     )
-    run([SERVICES[name]])
+    module, _, attribute = SERVICES[name].partition(":")
+    service_cls = getattr(importlib.import_module(module), attribute)
+    # Not `nameko run`, which exits when its container dies: see supervisor.py.
+    Supervisor(name, lambda: AduanContainer(service_cls)).run()
 
 
 if __name__ == "__main__":

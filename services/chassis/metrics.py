@@ -29,6 +29,11 @@ OUTBOX_BACKLOG = Gauge(
 EVENTS_RELAYED = Counter(
     "aduan_events_relayed_total", "Events published from an outbox", ["service"]
 )
+SERVICE_RESTARTS = Counter(
+    "aduan_service_restarts_total",
+    "Service containers started again in the same process after one ended",
+    ["service"],
+)
 
 MONGO_COMMANDS = Counter(
     "aduan_mongo_commands_total",
@@ -69,6 +74,17 @@ def entrypoint_label(worker_ctx) -> str:
     return str(event_type) if event_type else f"rpc.{entrypoint.method_name}"
 
 
+_serving: set[tuple[str, int]] = set()
+
+
+def serve(port: int, addr: str) -> None:
+    """Starts the /metrics server once per process: it outlives a container that the
+    supervisor replaces, and its port cannot be bound twice."""
+    if (addr, port) not in _serving:
+        start_http_server(port, addr=addr)
+        _serving.add((addr, port))
+
+
 class ServiceMetrics(DependencyProvider):
     """Serves /metrics for the service and times every worker."""
 
@@ -78,7 +94,7 @@ class ServiceMetrics(DependencyProvider):
 
     def start(self) -> None:
         if self.settings.metrics_port:
-            start_http_server(self.settings.metrics_port, addr=self.settings.metrics_addr)
+            serve(self.settings.metrics_port, self.settings.metrics_addr)
 
     def worker_setup(self, worker_ctx) -> None:
         self.started[worker_ctx] = time.perf_counter()

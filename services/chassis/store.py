@@ -95,11 +95,14 @@ class MongoStore(DependencyProvider):
     def stop(self) -> None:
         self.running = False
         self._clear_published()
-        # A container the supervisor replaces must not leave its pool and monitors behind.
-        self._mongo.close()
 
     def kill(self) -> None:
         self.running = False
+
+    def close(self) -> None:
+        """Called by AduanContainer once no thread of the container runs (the sweeps may
+        still use the client after stop): a container the supervisor replaces must not
+        leave its pool and monitors behind."""
         self._mongo.close()
 
     def _until_ready(self, action, what: str) -> None:

@@ -13,6 +13,8 @@ class ErrorCode(StrEnum):
     ILLEGAL_TRANSITION = "illegal_transition"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     FORBIDDEN = "forbidden"
+    # MongoDB or RabbitMQ unreachable: the same request may be sent again later.
+    BACKEND_UNAVAILABLE = "backend_unavailable"
 
 
 class CommandRejected(Exception):
