@@ -16,7 +16,12 @@ from pymongo.errors import ConnectionFailure, OperationFailure
 from services.chassis import metrics
 from services.chassis.config import Settings
 from services.chassis.publisher import EventPublisher
-from services.chassis.topology import dead_queue, inbox_queue, retry_queue
+from services.chassis.topology import (
+    dead_queue,
+    inbox_queue,
+    require_subscription,
+    retry_queue,
+)
 from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import SCHEMA_VERSION, EventType
 
@@ -40,6 +45,8 @@ class Subscription(Consumer):
 
     def setup(self) -> None:
         service = self.container.service_name
+        # Before anything else: a handler outside the table stops the service here.
+        require_subscription(service, self.event_type)
         self.settings = Settings.from_env(service)
         self.queue = inbox_queue(service, self.event_type)
         self.retry_name = retry_queue(service, self.event_type).name

@@ -89,6 +89,7 @@ class MongoStore(DependencyProvider):
     def start(self) -> None:
         self._until_ready(lambda: topology.declare(self.settings.amqp_uri), "RabbitMQ")
         self._until_ready(self._create_indexes, "MongoDB")
+        self._until_ready(self.migrate, "MongoDB and RabbitMQ (migration)")
         self.container.spawn_managed_thread(self._sweep_forever, identifier="outbox-sweep")
         self.container.spawn_managed_thread(self._clear_forever, identifier="outbox-clear")
 
@@ -125,6 +126,11 @@ class MongoStore(DependencyProvider):
 
     def ensure_indexes(self) -> None:
         """Subclasses create the indexes their queries need."""
+
+    def migrate(self) -> None:
+        """Subclasses remove what older versions stored and this one may not keep. Run at
+        every start-up, after the bus and the indexes: idempotent, and cheap when there
+        is nothing left to remove."""
 
     def aggregates(self, to_relay: list | None = None) -> list[Aggregates]:
         return [Aggregates(self.db[name], to_relay) for name in self.aggregate_collections]

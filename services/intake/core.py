@@ -400,8 +400,13 @@ def delivered_through_channel(complaint: dict) -> bool:
     return not (complaint["reporter"]["anonymous"] and rule.anonymous_by_link)
 
 
+# The recipient of a notice nothing carries: the reporter reads it through the link.
+TRACKING_LINK = "tracking link"
+
+
 def recipient(complaint: dict) -> str:
-    """Whom a channel's notice reaches, as staff read it."""
+    """Whom a channel's notice reaches, recorded with it (staff read it masked:
+    staff_recipient)."""
     reporter, channel = complaint["reporter"], complaint["channel"]
     if channel == Channel.SMS:
         return reporter["phone"]
@@ -416,8 +421,52 @@ def recipient(complaint: dict) -> str:
     return "aplikasi SapaMbakIta"
 
 
-def staff_notice(notice: dict) -> dict:
-    return public_notice(notice) | {"id": notice.get("id"), "to": notice.get("to")}
+# Staff read a notice's recipient masked. Officers and supervisors need to tell which
+# notice went where (and to confirm "the number ending 7890" when a reporter calls the
+# desk), not to contact or identify the sender: only the adapter answering needs the
+# whole number or account, and it keeps its own (see docs/channels.md).
+MASK = "•••"
+PHONE_KEPT_DIGITS = 4
+HANDLE_KEPT_CHARACTERS = 2
+
+
+def staff_notice(notice: dict, reporter: dict) -> dict:
+    """A notice as staff see it: with its delivery and its recipient, masked."""
+    to = notice.get("to")
+    if to is not None and to != TRACKING_LINK:
+        to = staff_recipient(notice["channel"], reporter)
+    return public_notice(notice) | {"id": notice.get("id"), "to": to}
+
+
+def staff_recipient(channel: str, reporter: dict) -> str:
+    """Whom a channel's notice reached, as much of it as staff may read: the last four
+    digits of an SMS number, the first two characters of a social account, and a desk
+    reporter's name (given to an officer at the desk or signed on the letter) but never
+    the postal address, which the desk asks for only to print the letter."""
+    if channel == Channel.SMS:
+        return masked_phone(reporter.get("phone") or "")
+    if channel == Channel.MEDIA_SOSIAL:
+        return masked_handle(reporter.get("handle") or "")
+    if channel == Channel.SURAT:
+        return f"{reporter.get('name') or 'pelapor'} (surat ke alamat pelapor)"
+    return recipient({"channel": channel, "reporter": reporter})
+
+
+def masked_phone(phone: str) -> str:
+    """+6281234567890 -> "+62 ••• ••• 7890"; a number too short to hide is all masked."""
+    digits = re.sub(r"\D", "", phone)
+    country = "+62 " if phone.lstrip().startswith(("+62", "62", "0")) else ""
+    if len(digits) < 2 * PHONE_KEPT_DIGITS:
+        return f"{country}{MASK}"
+    return f"{country}{MASK} {MASK} {digits[-PHONE_KEPT_DIGITS:]}"
+
+
+def masked_handle(handle: str) -> str:
+    """x:@warga_gayamsari -> "x:@wa•••": the platform, and no more than half the name."""
+    platform, _, account = handle.rpartition(":")
+    name = account.lstrip("@")
+    kept = name[: min(HANDLE_KEPT_CHARACTERS, len(name) // 2)]
+    return f"{platform + ':' if platform else ''}@{kept}{MASK}"
 
 
 def token_matches(stored: str | None, given: object) -> bool:
@@ -465,7 +514,7 @@ def notify(
         "id": notice_id,
         "about": str(about),
         "channel": channel,
-        "to": recipient(complaint) if deliver else "tracking link",
+        "to": recipient(complaint) if deliver else TRACKING_LINK,
         "message": message,
         "details": details,
         "at": now,

@@ -205,7 +205,7 @@ class ComplaintBook:
         doc = self.complaints.get(ticket)
         if doc is None:
             return None
-        return [core.staff_notice(notice) for notice in doc["notifications"]]
+        return [core.staff_notice(notice, doc["reporter"]) for notice in doc["notifications"]]
 
     def notifications(self, ticket: str, token: str) -> list[dict]:
         """The reporter's notices, for whoever holds the complaint's tracking token."""

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from services.chassis import fields
 from services.contracts.errors import CommandRejected, ErrorCode
-from services.contracts.events import EventType
+from services.contracts.events import SUBSCRIPTIONS, EventType
 from services.contracts.lifecycle import STATUS_AFTER_EVENT, Status
 from services.contracts.reference import CATEGORY_LABELS, Category
 
@@ -31,6 +31,16 @@ STATUS_LABELS: dict[Status, str] = {
     Status.LINKED: "Digabungkan dengan pengaduan lain atas kejadian yang sama",
 }
 LIFECYCLE_ORDER = {event: rank for rank, event in enumerate(EventType)}
+
+# Event types reporting does not subscribe to: the channels' raw messages, which carry
+# the sender's number or account. Versions before this one consumed every event type;
+# what they kept of these is removed at start-up (ReportingStore.migrate).
+UNSUBSCRIBED_EVENTS: tuple[str, ...] = tuple(
+    str(t) for t in EventType if t not in SUBSCRIPTIONS["reporting"]
+)
+# Channel messages have no ticket yet ("" in their envelope), so older versions folded
+# all of them into the one view of this non-ticket.
+NO_TICKET = ""
 RESOLVED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
 # Which staff role works on which statuses.

@@ -1,11 +1,12 @@
-"""reporting's entrypoints: record every event; answer tracking, worklists and reports."""
+"""reporting's entrypoints: record the events of its subscriptions; answer tracking,
+worklists and reports."""
 
 from nameko.rpc import rpc
 
 from services.chassis.inbox import Subscription
 from services.chassis.metrics import ServiceMetrics
 from services.contracts.errors import CommandRejected
-from services.contracts.events import Envelope, EventType
+from services.contracts.events import SUBSCRIPTIONS, Envelope
 from services.reporting import core
 from services.reporting.store import ReportingStore
 
@@ -42,8 +43,10 @@ class ReportingService:
         return core.monthly_summary(month, self.views.monthly_counts(start, end))
 
 
-# reporting records every event type with the same handler, one subscription each.
-for _event_type in EventType:
+# reporting records each event type of its row in contracts.SUBSCRIPTIONS with the same
+# handler, one subscription each. The table, not EventType, is the list: the channels'
+# raw messages carry the sender's number or account and must never reach the read model.
+for _event_type in SUBSCRIPTIONS[ReportingService.name]:
     _name = "on_" + _event_type.value.replace(".", "_")
     setattr(
         ReportingService,

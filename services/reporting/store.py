@@ -1,13 +1,19 @@
 """Reporting's database: one view per complaint, built from events."""
 
-from datetime import datetime
+import logging
+from datetime import UTC, datetime
 
+from services.chassis import topology
 from services.chassis.aggregates import Aggregates, Change
 from services.chassis.store import MongoStore
 from services.contracts.events import Envelope
 from services.reporting import core
 
+log = logging.getLogger(__name__)
+
 LIST_PROJECTION = {"events": 0, "timeline": 0}
+# Marks, in the `migrations` collection, a one-time scan done (so later starts skip it).
+VIEWS_SCANNED = "views-without-unsubscribed-events"
 
 
 class ReadModel:
@@ -59,6 +65,50 @@ class ReportingStore(MongoStore):
         self.db.views.create_index([("status", 1), ("urgent", -1), ("deadline.due_at", 1)])
         self.db.views.create_index([("agency", 1), ("status", 1)])
         self.db.views.create_index("received_at")
+
+    def migrate(self) -> None:
+        """Removes what versions that consumed the channels' raw messages left: the view
+        of ticket "" listing every SMS sender's number and social account, any such
+        message in another view, and their queues, still holding such messages."""
+        self._remove_views_of_unsubscribed_events()
+        self._remove_queues_of_unsubscribed_events()
+
+    def _remove_views_of_unsubscribed_events(self) -> None:
+        # The "" view is where all such events went: found by _id, so checked every start
+        # (an older instance still running in a rolling upgrade may write it again).
+        if self.db.views.delete_one({"_id": core.NO_TICKET}).deleted_count:
+            log.warning(
+                "migration: removed the view of ticket %r (channel messages with their "
+                "senders' numbers and accounts)",
+                core.NO_TICKET,
+            )
+        # A complaint's own view holding such an event (none should: they have no ticket)
+        # keeps the complaint and loses the message, from its events and its timeline.
+        # Finding them scans all views, so it is done once and recorded.
+        if self.db.migrations.find_one({"_id": VIEWS_SCANNED}) is not None:
+            return
+        unsubscribed = {"$in": list(core.UNSUBSCRIBED_EVENTS)}
+        cleaned = self.db.views.update_many(
+            {"events.type": unsubscribed},
+            {"$pull": {"events": {"type": unsubscribed}, "timeline": {"event": unsubscribed}}},
+        ).modified_count
+        if cleaned:
+            log.warning("migration: removed channel messages from %d complaint views", cleaned)
+        self.db.migrations.update_one(
+            {"_id": VIEWS_SCANNED},
+            {"$setOnInsert": {"at": datetime.now(UTC), "views_cleaned": cleaned}},
+            upsert=True,
+        )
+
+    def _remove_queues_of_unsubscribed_events(self) -> None:
+        names = [
+            name
+            for event_type in core.UNSUBSCRIBED_EVENTS
+            for name in topology.subscription_queue_names(self.container.service_name, event_type)
+        ]
+        deleted = topology.delete_queues(self.settings.amqp_uri, names)
+        for name, messages in deleted.items():
+            log.warning("migration: deleted queue %s with %d messages", name, messages)
 
     def domain(self, to_relay: list) -> ReadModel:
         (views,) = self.aggregates(to_relay)

@@ -67,7 +67,8 @@ def test_an_sms_complaint_flows_to_closed_with_receipt_and_result_by_sms(api, st
     assert any("selesai ditindaklanjuti: Lampu PJU sudah diganti" in t for t in texts)
     assert all(len(t) <= 160 and t.isascii() for t in texts)
 
-    # Every notice is recorded with whom it went to and whether it was delivered.
+    # Every notice is recorded with whom it went to (staff read the number masked) and
+    # whether it was delivered.
     notices = api.wait_until(
         lambda: api.http.get(
             f"/api/v1/complaints/{ticket}/notifications", headers=api.login("officer1")
@@ -77,7 +78,7 @@ def test_an_sms_complaint_flows_to_closed_with_receipt_and_result_by_sms(api, st
         ),
     )
     assert [n["about"] for n in notices] == ["received", "forwarded", "resolved"]
-    assert {n["to"] for n in notices} == {international(phone)}
+    assert {n["to"] for n in notices} == {f"+62 ••• ••• {phone[-4:]}"}
 
 
 @pytest.mark.parametrize(

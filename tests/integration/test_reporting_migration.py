@@ -1,0 +1,133 @@
+"""reporting's start-up migration removes what versions that consumed the channels' raw
+messages left: the view of ticket "" with senders' numbers and accounts, such a message in
+a complaint's view, and the queues aduan.reporting.channel.* still holding them."""
+
+import json
+import logging
+import uuid
+
+import pika
+import pymongo
+import pytest
+
+from services.chassis.config import Settings
+from services.chassis.topology import queue_name
+from services.reporting import store as reporting_store
+
+pytestmark = pytest.mark.integration
+
+PHONE = "+6285700001234"
+LEFTOVER_QUEUES = [
+    queue_name("reporting", event_type) + suffix
+    for event_type in ("channel.sms.received", "channel.media_sosial.received")
+    for suffix in ("", ".retry", ".dead")
+]
+
+
+class FakeContainer:
+    service_name = "reporting"
+
+
+def channel_event(kind: str, data: dict) -> dict:
+    return {
+        "event_id": uuid.uuid4().hex,
+        "type": kind,
+        "version": 1,
+        "occurred_at": "2026-03-05T02:30:00+00:00",
+        "ticket": "",
+        "data": data,
+    }
+
+
+SMS = channel_event("channel.sms.received", {"message_id": "m1", "sender": PHONE, "text": "x"})
+SOCIAL = channel_event(
+    "channel.media_sosial.received", {"author": {"handle": "warga_migrasi"}, "text": "x"}
+)
+
+
+@pytest.fixture
+def store(mongo, fresh_vhost):
+    settings = Settings.from_env(
+        "reporting",
+        {
+            "ADUAN_MONGO_URI": mongo.uri,
+            "ADUAN_AMQP_URI": fresh_vhost.uri,
+            "ADUAN_DB_PREFIX": f"m{uuid.uuid4().hex[:8]}",
+        },
+    )
+    container = FakeContainer()  # extensions hold their container weakly
+    provider = reporting_store.ReportingStore().bind(container, "views")
+    provider.settings = settings
+    client = pymongo.MongoClient(settings.mongo_uri, tz_aware=True)
+    provider.db = client[settings.database]
+    yield provider
+    client.drop_database(settings.database)
+    client.close()
+
+
+def leave_queues_behind(vhost) -> None:
+    """As the consumer of older versions declared them, each holding a message."""
+    connection = pika.BlockingConnection(pika.URLParameters(vhost.uri))
+    try:
+        channel = connection.channel()
+        for name in LEFTOVER_QUEUES:
+            channel.queue_declare(name, durable=True)
+            channel.basic_publish("", name, json.dumps(SMS))
+    finally:
+        connection.close()
+
+
+def queue_exists(vhost, name: str) -> bool:
+    try:
+        vhost.messages(name)
+    except pika.exceptions.ChannelClosedByBroker as error:
+        assert error.reply_code == 404
+        return False
+    return True
+
+
+def test_the_migration_removes_senders_left_by_older_versions(store, fresh_vhost, caplog):
+    views = store.db.views
+    views.insert_one({"_id": "", "ticket": "", "events": [SMS, SOCIAL], "_v": 2})
+    # A complaint's view that somehow holds a channel message, and one that does not.
+    received = {"type": "complaint.received", "event_id": "r1"}
+    views.insert_one(
+        {
+            "_id": "SMG-2026-000001",
+            "events": [received, SOCIAL],
+            "timeline": [{"event": "complaint.received"}, {"event": SOCIAL["type"]}],
+            "_v": 1,
+        }
+    )
+    kept = {"_id": "SMG-2026-000002", "events": [], "status": "received", "_v": 1}
+    views.insert_one(kept)
+    leave_queues_behind(fresh_vhost)
+
+    with caplog.at_level(logging.INFO, logger="services.reporting.store"):
+        store.migrate()
+
+    assert sorted(doc["_id"] for doc in views.find()) == ["SMG-2026-000001", "SMG-2026-000002"]
+    cleaned = views.find_one({"_id": "SMG-2026-000001"})
+    assert cleaned["events"] == [received]
+    assert cleaned["timeline"] == [{"event": "complaint.received"}]
+    assert views.find_one({"_id": "SMG-2026-000002"}) == kept
+    scanned = store.db.migrations.find_one({"_id": reporting_store.VIEWS_SCANNED})
+    assert scanned["views_cleaned"] == 1
+    assert not [name for name in LEFTOVER_QUEUES if queue_exists(fresh_vhost, name)]
+    logged = caplog.text
+    assert "ticket ''" in logged and "from 1 complaint views" in logged
+    for name in LEFTOVER_QUEUES:
+        assert f"deleted queue {name} with 1 messages" in logged
+    assert PHONE not in logged and "8570000" not in logged
+
+    # Idempotent: run again (every start does) with nothing left, it removes nothing.
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="services.reporting.store"):
+        store.migrate()
+    assert "migration" not in caplog.text
+    assert views.count_documents({}) == 2
+
+    # The "" view is checked at every start (an older instance may still be running).
+    views.insert_one({"_id": "", "ticket": "", "events": [SMS], "_v": 1})
+    store.migrate()
+    assert views.find_one({"_id": ""}) is None
