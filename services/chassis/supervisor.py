@@ -26,6 +26,7 @@ from eventlet.greenthread import GreenThread
 from greenlet import GreenletExit
 
 from services.chassis import metrics
+from services.chassis.topology import NotSubscribed
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +122,9 @@ class Supervisor:
                     return repr(error)
             except GreenletExit:
                 return "it was killed"
+            except NotSubscribed:
+                # A mistake in the code, not in the surroundings: no restart mends it.
+                raise
             except Exception as error:
                 return repr(error)
 

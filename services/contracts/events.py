@@ -256,7 +256,6 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
     ),
     "dispatch": (EventType.COMPLAINT_CLASSIFIED, EventType.REPORTER_NOTIFIED),
     "sla": (
-        EventType.REPORTER_REPLIED,
         EventType.COMPLAINT_RECEIVED,
         EventType.COMPLAINT_CLASSIFIED,
         EventType.COMPLAINT_FORWARDED,

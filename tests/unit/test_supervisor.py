@@ -11,6 +11,7 @@ from pymongo.errors import ServerSelectionTimeoutError
 
 from services.chassis.container import answer_backend_down, survive_lost_broker
 from services.chassis.supervisor import Backoff, Supervisor
+from services.chassis.topology import NotSubscribed
 from services.contracts.errors import CommandRejected
 
 
@@ -67,6 +68,18 @@ def test_a_dead_container_is_replaced_and_a_stop_ends_the_last_one(keep_sigterm)
     assert len(made) == 3
     assert made[2].stopped and not made[0].stopped
     assert supervisor.stopping
+
+
+def test_a_handler_outside_the_subscriptions_table_ends_the_process(keep_sigterm):
+    class Refused(FakeContainer):
+        def start(self) -> None:
+            raise NotSubscribed("reporting may not consume channel.sms.received")
+
+    made: list[FakeContainer] = []
+    supervisor = Supervisor("test", lambda: made.append(Refused(False)) or made[-1], Backoff())
+    with eventlet.Timeout(5), pytest.raises(NotSubscribed):
+        supervisor.run()
+    assert len(made) == 1 and made[0].killed
 
 
 def test_a_stop_while_starting_abandons_the_start(keep_sigterm):
