@@ -8,6 +8,7 @@ from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import EventType
 from services.contracts.lifecycle import Action, Status, next_status
 from services.contracts.reference import TICKET_PATTERN, Category, Scope
+from services.triage.duplicates import index_keys
 from services.triage.validity import REJECTION_REASONS
 
 AGENCY_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
@@ -37,6 +38,8 @@ def open_review(data: dict, suggestion: dict, words: list[str], now: datetime) -
         "suggested_category": suggestion["category"],
         "decisions": [],
     }
+    # Later complaints find it as a possible duplicate by these (indexed) keys.
+    state["dup_keys"] = review_keys(state)
     events = [(EventType.COMPLAINT_TRIAGED, triaged_event(suggestion))]
     flag = suggestion.get("auto_rejected")
     if flag:
@@ -104,13 +107,30 @@ def classify(review: dict, decision: dict, officer: str, now: datetime) -> tuple
     kept = agreement(review.get("suggestion"), decision)
     record = {**decision, "action": "classify", "officer": officer, "at": now, "agreed": kept}
     state = {"status": str(status), **decision, "decisions": [*review["decisions"], record]}
+    # Its category may have changed: duplicates are looked for among the same category.
+    state["dup_keys"] = review_keys({**review, **state})
     return state, [(EventType.COMPLAINT_CLASSIFIED, {**decision, "officer": officer})]
+
+
+def review_keys(review: dict) -> list[str]:
+    """The duplicate-search keys of a review (duplicates.index_keys), from its place,
+    category (the officer's, else the suggested one), words and time of receipt; none
+    once it is no longer open to a duplicate link (rejected, linked), so that the index
+    holds open reviews only."""
+    if review.get("received_at") is None or review.get("status") not in OPEN_STATUSES:
+        return []
+    return index_keys(
+        review.get("kecamatan"),
+        review.get("category") or review.get("suggested_category"),
+        review.get("words") or (),
+        review["received_at"],
+    )
 
 
 def reject(review: dict, decision: dict, officer: str, now: datetime) -> tuple[dict, list]:
     status = next_status(Status(review["status"]), Action.REJECT)
     record = {**decision, "action": "reject", "officer": officer, "at": now}
-    state = {"status": str(status), "decisions": [*review["decisions"], record]}
+    state = {"status": str(status), "decisions": [*review["decisions"], record], "dup_keys": []}
     return state, [(EventType.COMPLAINT_REJECTED, {**decision, "officer": officer})]
 
 
@@ -136,7 +156,7 @@ def link(review: dict, primary: dict | None, officer: str, now: datetime):
     data = {"primary": primary["_id"], "officer": officer}
     record = {"action": "link", **data, "at": now}
     state = {"status": str(status), "linked_to": primary["_id"],
-             "decisions": [*review["decisions"], record]}  # fmt: skip
+             "decisions": [*review["decisions"], record], "dup_keys": []}  # fmt: skip
     return state, [(EventType.COMPLAINT_LINKED, data)]
 
 
@@ -146,6 +166,7 @@ def unlink(review: dict, officer: str, now: datetime) -> tuple[dict, list]:
     record = {"action": "unlink", **data, "at": now}
     state = {"status": str(status), "linked_to": None,
              "decisions": [*review["decisions"], record]}  # fmt: skip
+    state["dup_keys"] = review_keys({**review, **state})
     return state, [(EventType.COMPLAINT_UNLINKED, data)]
 
 

@@ -1,9 +1,13 @@
 """Triage's database: one review per complaint (with triage's suggestions), the routing
 table and the automatic-rejection switches that supervisors edit."""
 
+import logging
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
+
+from pymongo import UpdateOne
+from pymongo.collection import Collection
 
 from services.chassis import fields
 from services.chassis.aggregates import Aggregates
@@ -13,9 +17,13 @@ from services.contracts.events import Envelope
 from services.triage import core, duplicates, routing, validity
 from services.triage.suggestions import Suggester, load_model
 
+log = logging.getLogger(__name__)
+
 # Supervisors' edits reach every instance within this many seconds.
 SETTINGS_REFRESH_SECONDS = 10.0
-MAX_CANDIDATES = 300
+# The fields of a review that a duplicate search compares.
+REPORT_FIELDS = ("category", "suggested_category", "kecamatan", "kelurahan", "lat", "lon")
+REPORT_FIELDS += ("words", "received_at")
 
 
 class Settings:
@@ -44,49 +52,105 @@ class Settings:
         self._loaded_at = time.monotonic()
 
 
+class DuplicateIndex:
+    """Open reviews found by the keys of their informative words (duplicates.py): each
+    review is stored with its `dup_keys` (core.open_review, core.classify), indexed
+    together with `received_at`."""
+
+    INDEX = [("dup_keys", 1), ("received_at", 1)]
+    # Replaced by INDEX: it served the read of a kecamatan's open reviews.
+    OLD_INDEX = "kecamatan_1_received_at_1"
+    MARKER = "duplicate_keys"
+    BATCH = 1000
+
+    def __init__(self, reviews: Collection, settings: Collection) -> None:
+        self.reviews = reviews
+        self.settings = settings
+
+    def ensure_index(self) -> None:
+        self.reviews.create_index(self.INDEX)
+        if self.OLD_INDEX in self.reviews.index_information():
+            self.reviews.drop_index(self.OLD_INDEX)
+
+    def open_reports(self, new: duplicates.Report) -> list[duplicates.Report]:
+        """The open reviews `new` may repeat: one query, matching only the reviews of its
+        kecamatan and category that share a key word with it in the last 30 days."""
+        keys = duplicates.search_keys(new)
+        if not keys:
+            return []
+        query = {
+            # First: the clause SecantusDB looks up in the index (it filters the rest).
+            "dup_keys": {"$in": keys},
+            "status": {"$in": list(core.OPEN_STATUSES)},
+            "received_at": {"$gte": new.received_at - duplicates.MAX_AGE},
+        }
+        return [report_of(doc) for doc in self.reviews.find(query, REPORT_FIELDS)]
+
+    def add_missing_keys(self, now: datetime) -> int:
+        """At start-up: keys for the reviews of the last 30 days stored without them (by
+        a version before the index, or by an instance of one still running meanwhile),
+        and new keys for all of them when the key rule changed (KEYS_VERSION).
+        Idempotent; returns how many reviews got keys."""
+        since = now - duplicates.MAX_AGE - duplicates.PERIOD
+        marker = self.settings.find_one({"_id": self.MARKER})
+        if marker is not None and marker.get("version") != duplicates.KEYS_VERSION:
+            # A one-off scan of the collection on the first start-up after a rule change.
+            self.reviews.update_many({"received_at": {"$gte": since}}, {"$unset": {"dup_keys": ""}})
+        keyless = self.reviews.find(
+            {"dup_keys": None, "received_at": {"$gte": since}},
+            (*REPORT_FIELDS, "status"),
+        )
+        updates = [
+            UpdateOne(
+                {"_id": doc["_id"], "dup_keys": None},
+                {"$set": {"dup_keys": core.review_keys(doc)}},
+            )
+            for doc in keyless
+        ]
+        for start in range(0, len(updates), self.BATCH):
+            self.reviews.bulk_write(updates[start : start + self.BATCH], ordered=False)
+        if marker is None or marker.get("version") != duplicates.KEYS_VERSION:
+            self.settings.replace_one(
+                {"_id": self.MARKER},
+                {"version": duplicates.KEYS_VERSION, "at": now},
+                upsert=True,
+            )
+        if updates:
+            log.info("duplicate-search keys added to %d reviews", len(updates))
+        return len(updates)
+
+
+def report_of(doc: dict) -> duplicates.Report:
+    return duplicates.Report(
+        ticket=doc["_id"],
+        category=doc.get("category") or doc.get("suggested_category"),
+        kecamatan=doc.get("kecamatan"),
+        kelurahan=doc.get("kelurahan"),
+        lat=doc.get("lat"),
+        lon=doc.get("lon"),
+        words=tuple(doc.get("words", ())),
+        received_at=doc["received_at"],
+    )
+
+
 class ReviewDesk:
     def __init__(self, reviews: Aggregates, db, suggester: Suggester, settings: Settings):
         self.reviews = reviews
         self.db = db
         self.suggester = suggester
         self.settings = settings
+        self.duplicates = DuplicateIndex(reviews.collection, db.settings)
 
     def open_review(self, event: Envelope, now: datetime) -> None:
         if self.reviews.get(event["ticket"]) is not None:
             return  # a redelivery: suggesting again would cost a classification
         data = event["data"]
         table, auto_reject = self.settings.current()
-        candidates = self._open_reports(data)
         suggestion, words = self.suggester.suggest(
-            event["ticket"], data, candidates, table, auto_reject
+            event["ticket"], data, self.duplicates.open_reports, table, auto_reject
         )
         decided = core.open_review(data, suggestion.to_document(), list(words), now)
         create_from_event(self.reviews, event, decided, now)
-
-    def _open_reports(self, data: dict) -> list[duplicates.Report]:
-        kecamatan = (data.get("location") or {}).get("kecamatan")
-        if not kecamatan:
-            return []
-        since = datetime.fromisoformat(data["received_at"]) - duplicates.MAX_AGE
-        query = {
-            "kecamatan": kecamatan,
-            "received_at": {"$gte": since},
-            "status": {"$in": list(core.OPEN_STATUSES)},
-        }
-        found = self.reviews.collection.find(query).limit(MAX_CANDIDATES)
-        return [
-            duplicates.Report(
-                ticket=doc["_id"],
-                category=doc.get("category") or doc.get("suggested_category"),
-                kecamatan=doc.get("kecamatan"),
-                kelurahan=doc.get("kelurahan"),
-                lat=doc.get("lat"),
-                lon=doc.get("lon"),
-                words=tuple(doc.get("words", ())),
-                received_at=doc["received_at"],
-            )
-            for doc in found
-        ]
 
     def review(self, ticket: str) -> dict | None:
         """The review screen: triage's suggestions with the words behind them, and the
@@ -173,7 +237,9 @@ class TriageStore(MongoStore):
         self.settings_cache = Settings(self.db)
 
     def ensure_indexes(self) -> None:
-        self.db.reviews.create_index([("kecamatan", 1), ("received_at", 1)])
+        duplicate_index = DuplicateIndex(self.db.reviews, self.db.settings)
+        duplicate_index.ensure_index()
+        duplicate_index.add_missing_keys(datetime.now(UTC))
 
     def domain(self, to_relay: list) -> ReviewDesk:
         (reviews,) = self.aggregates(to_relay)

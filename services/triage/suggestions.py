@@ -5,6 +5,7 @@ switches are the supervisors' data, passed in."""
 
 import logging
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,9 @@ log = logging.getLogger(__name__)
 
 # Below this probability the category is marked for the officer's attention.
 LOW_CONFIDENCE = 0.6
+
+# Finds the open reports a new complaint's report may repeat.
+FindReports = Callable[[duplicates.Report], Iterable[duplicates.Report]]
 
 
 @dataclass(frozen=True)
@@ -67,12 +71,14 @@ class Suggester:
         self,
         ticket: str,
         data: dict,
-        open_reports: list[duplicates.Report],
+        open_reports: Iterable[duplicates.Report] | FindReports,
         table: routing.RoutingTable,
         auto_reject: frozenset[str],
     ) -> tuple[Suggestion, tuple[str, ...]]:
         """The suggestion for a received complaint (contracts.ComplaintReceived), and
-        its normalized words (kept for later duplicate searches)."""
+        its normalized words (kept for later duplicate searches). `open_reports` are the
+        reports to look for a duplicate among, or a function that finds them for the
+        complaint's report (called only when it has a category)."""
         text = f"{data['title']}. {data['description']}"
         guess = self.model.guess(text)
         category = None if guess.category == NOT_A_COMPLAINT else guess.category
@@ -81,7 +87,10 @@ class Suggester:
         report = report_of(ticket, data, category, words, received)
         route = routing.route_likeliest(table, guess.ranking, text, report.kecamatan)
         checked = validity.check(text, dict(guess.ranking).get(NOT_A_COMPLAINT, 0.0))
-        match = duplicates.best_match(report, open_reports) if category else None
+        match = None
+        if category:
+            candidates = open_reports(report) if callable(open_reports) else open_reports
+            match = duplicates.best_match(report, list(candidates))
         urgent = urgency.urgent_words(text)
         suggestion = Suggestion(
             category=category,
