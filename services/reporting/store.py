@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 
 from services.chassis import topology
 from services.chassis.aggregates import Aggregates, Change
+from services.chassis.batches import Batcher
+from services.chassis.bulk import Application, apply_many
 from services.chassis.store import MongoStore
 from services.contracts.events import Envelope
 from services.reporting import core
@@ -16,17 +18,28 @@ LIST_PROJECTION = {"events": 0, "timeline": 0}
 VIEWS_SCANNED = "views-without-unsubscribed-events"
 
 
+# Events that workers consume at the same moment are applied together: one read and
+# one bulk write for up to this many, gathered for at most RECORD_WAIT seconds.
+RECORD_BATCH = 100
+RECORD_WAIT = 0.01
+
+
+def recording(event: Envelope) -> Application:
+    """How one event changes its complaint's view (applied once, in any order)."""
+    ticket = event["ticket"]
+    return Application(
+        ticket, event["event_id"], lambda view: Change(core.record(view, ticket, event)[0])
+    )
+
+
 class ReadModel:
-    def __init__(self, views: Aggregates) -> None:
+    def __init__(self, views: Aggregates, batcher: Batcher[Envelope]) -> None:
         self.views = views
+        self.batcher = batcher
 
     def record(self, event: Envelope) -> None:
-        ticket = event["ticket"]
-        self.views.change(
-            ticket,
-            lambda view: Change(core.record(view, ticket, event)[0]),
-            applying=event["event_id"],
-        )
+        """Returns once the event is saved in its view (with the others of its batch)."""
+        self.batcher.submit(event)
 
     def view(self, ticket: str) -> dict | None:
         return self.views.collection.find_one({"_id": ticket}, {"events": 0})
@@ -59,6 +72,13 @@ class ReadModel:
 
 class ReportingStore(MongoStore):
     aggregate_collections = ("views",)
+
+    def setup(self) -> None:
+        super().setup()
+        self.batcher = Batcher(self._record_batch, RECORD_WAIT, RECORD_BATCH)
+
+    def _record_batch(self, events: list[Envelope]) -> dict[int, BaseException]:
+        return apply_many(Aggregates(self.db.views), [recording(event) for event in events])
 
     def ensure_indexes(self) -> None:
         self.db.views.create_index([("status", 1), ("deadline.due_at", 1)])
@@ -112,4 +132,4 @@ class ReportingStore(MongoStore):
 
     def domain(self, to_relay: list) -> ReadModel:
         (views,) = self.aggregates(to_relay)
-        return ReadModel(views)
+        return ReadModel(views, self.batcher)
