@@ -1,7 +1,11 @@
 """Benchmark: sustained accepted complaints per second and POST latency, beside the
 stack's ceiling (one durable MongoDB write plus one confirmed RabbitMQ publish).
 
-    .venv/bin/python -m bench.intake [--seconds 20] [--concurrency 16]
+    .venv/bin/python -m bench.intake [--seconds 20] [--concurrency 16] [--open-loop 5,15]
+
+--open-loop sends complaints at fixed rates (one every 1/RATE s, whether or not earlier
+ones were answered, as residents do) and prints POST latency and the time from sending
+to awaiting review.
 
 Starts its own SecantusDB, RabbitMQ virtual host, five services and gateway.
 """
@@ -16,6 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -54,6 +59,63 @@ async def load(url: str, path: str, seconds: float, concurrency: int, body_for) 
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
     }
+
+
+async def open_loop(url: str, rate: float, seconds: float) -> dict:
+    """Sends at a fixed rate; returns POST latencies and each ticket's send time."""
+    latencies: list[float] = []
+    sent_at: dict[str, float] = {}
+    errors = 0
+
+    async def one(http: httpx.AsyncClient) -> None:
+        nonlocal errors
+        key = uuid.uuid4().hex
+        wall, started = time.time(), time.perf_counter()
+        try:
+            response = await http.post(
+                "/api/v1/complaints", json=complaint(), headers={"Idempotency-Key": key}
+            )
+        except httpx.HTTPError:
+            errors += 1
+            return
+        if response.status_code == 202:
+            latencies.append(time.perf_counter() - started)
+            sent_at[response.json()["ticket"]] = wall
+        else:
+            errors += 1
+
+    limits = httpx.Limits(max_connections=1000)
+    async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
+        tasks, begin = [], time.perf_counter()
+        for n in range(int(rate * seconds)):
+            await asyncio.sleep(max(0.0, begin + n / rate - time.perf_counter()))
+            tasks.append(asyncio.create_task(one(http)))
+        await asyncio.gather(*tasks)
+    latencies.sort()
+    return {
+        "sent": int(rate * seconds),
+        "errors": errors,
+        "latencies": latencies,
+        "sent_at": sent_at,
+    }
+
+
+def to_review(stack: Stack, sent_at: dict[str, float]) -> list[float]:
+    """Seconds from sending each complaint to its triage (awaiting review), sorted."""
+    views = stack.database("reporting").views.find(
+        {"_id": {"$in": list(sent_at)}}, {"events.type": 1, "events.occurred_at": 1}
+    )
+    waits = []
+    for view in views:
+        triaged = [e for e in view["events"] if e["type"] == "complaint.triaged"]
+        if triaged:
+            at = datetime.fromisoformat(triaged[0]["occurred_at"]).timestamp()
+            waits.append(at - sent_at[view["_id"]])
+    return sorted(waits)
+
+
+def percentile(sorted_values: list[float], share: float) -> float:
+    return sorted_values[max(0, int(len(sorted_values) * share) - 1)] if sorted_values else 0.0
 
 
 def new_complaint(key: str) -> dict:
@@ -128,7 +190,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--open-loop", default="", help="rates per second, e.g. 5,15")
     args = parser.parse_args()
+    rates = [float(rate) for rate in args.open_loop.split(",") if rate]
+    open_lines: list[str] = []
 
     logs = Path(tempfile.mkdtemp(prefix="aduan-bench-"))
     mongo, vhost = MongoServer(logs), VirtualHost()
@@ -150,6 +215,20 @@ def main() -> None:
         per_complaint = (mongo_commands(mongo) - before) / total
         time.sleep(2)  # the outbox sweeps and relays of the last complaints settle
         per_service = breakdown(by_service_before, commands_by_service(stack), total)
+        for rate in rates:
+            run = asyncio.run(open_loop(stack.url, rate, args.seconds))
+            answered = len(run["latencies"])
+            total += answered
+            wait_for(lambda goal=total: processed(stack) >= goal, 300, "the pipeline", 0.5)
+            waits = to_review(stack, run["sent_at"])
+            posts = run["latencies"]
+            open_lines.append(
+                f"open loop {rate:g}/s for {args.seconds:.0f} s: {answered} of {run['sent']} "
+                f"answered 202 ({run['errors']} errors); POST p50 "
+                f"{percentile(posts, 0.5) * 1000:.0f} ms p99 {percentile(posts, 0.99) * 1000:.0f} "
+                f"ms; to awaiting review p50 {percentile(waits, 0.5) * 1000:.0f} ms p99 "
+                f"{percentile(waits, 0.99) * 1000:.0f} ms"
+            )
         stack.stop_all()
         ceiling, ceiling_url = start_ceiling(stack)
         asyncio.run(load(ceiling_url, "/write", 3, args.concurrency, new_complaint))
@@ -179,6 +258,7 @@ def main() -> None:
     )
     print("MongoDB operations per complaint by service (each service's own count):")
     print("\n".join(per_service))
+    print("\n".join(open_lines))
 
 
 if __name__ == "__main__":
