@@ -40,15 +40,6 @@ def consumers(vhost, queue: str) -> int:
         return 0
 
 
-def exists(vhost, queue: str) -> bool:
-    try:
-        vhost.messages(queue)
-    except pika.exceptions.ChannelClosedByBroker as error:
-        assert error.reply_code == 404
-        return False
-    return True
-
-
 def reporting_dump(stack) -> str:
     """Every document of every collection of reporting's database, as text."""
     db = stack.database("reporting")
@@ -142,7 +133,7 @@ def test_reporting_removes_what_older_versions_left_when_it_starts(stack):
 
     wait_for(lambda: views.find_one({"_id": ""}) is None, 30, 'the view of "" removed')
     wait_for(
-        lambda: not [q for q in REPORTING_CHANNEL_QUEUES if exists(stack.vhost, q)],
+        lambda: not [q for q in REPORTING_CHANNEL_QUEUES if stack.vhost.has_queue(q)],
         30,
         "reporting's channel queues deleted",
     )

@@ -5,32 +5,18 @@ respected."""
 import uuid
 
 import pytest
-from pymongo import MongoClient, monitoring
+from pymongo import MongoClient
 
 from services.chassis.aggregates import Aggregates, Change
 from services.chassis.bulk import Application, apply_many
+from tests.support.mongo import CommandCounter
 
 pytestmark = pytest.mark.integration
 
 
-class Commands(monitoring.CommandListener):
-    def __init__(self) -> None:
-        self.names: list[str] = []
-
-    def started(self, event) -> None:
-        if event.command_name in ("find", "insert", "update", "delete"):
-            self.names.append(event.command_name)
-
-    def succeeded(self, event) -> None:
-        pass
-
-    def failed(self, event) -> None:
-        pass
-
-
 @pytest.fixture
 def counted(mongo):
-    commands = Commands()
+    commands = CommandCounter(("find", "insert", "update", "delete"))
     client = MongoClient(mongo.uri, tz_aware=True, event_listeners=[commands])
     collection = client[f"it_{uuid.uuid4().hex[:8]}"]["views"]
     yield Aggregates(collection), commands

@@ -5,29 +5,16 @@ stays one read."""
 import uuid
 
 import pytest
-from pymongo import MongoClient, monitoring
+from pymongo import MongoClient
 
 import gateway.identity
 from gateway.identity import Identity, IdentityError, Role, UnknownUser
+from tests.support.mongo import CommandCounter
 
 pytestmark = pytest.mark.integration
 
 PASSWORD = "correct horse battery staple"
 TTL = 600
-
-
-class CommandCounter(monitoring.CommandListener):
-    def __init__(self) -> None:
-        self.names: list[str] = []
-
-    def started(self, event) -> None:
-        self.names.append(event.command_name)
-
-    def succeeded(self, event) -> None:
-        pass
-
-    def failed(self, event) -> None:
-        pass
 
 
 @pytest.fixture

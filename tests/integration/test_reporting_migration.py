@@ -77,15 +77,6 @@ def leave_queues_behind(vhost) -> None:
         connection.close()
 
 
-def queue_exists(vhost, name: str) -> bool:
-    try:
-        vhost.messages(name)
-    except pika.exceptions.ChannelClosedByBroker as error:
-        assert error.reply_code == 404
-        return False
-    return True
-
-
 def test_the_migration_removes_senders_left_by_older_versions(store, fresh_vhost, caplog):
     views = store.db.views
     views.insert_one({"_id": "", "ticket": "", "events": [SMS, SOCIAL], "_v": 2})
@@ -113,7 +104,7 @@ def test_the_migration_removes_senders_left_by_older_versions(store, fresh_vhost
     assert views.find_one({"_id": "SMG-2026-000002"}) == kept
     scanned = store.db.migrations.find_one({"_id": reporting_store.VIEWS_SCANNED})
     assert scanned["views_cleaned"] == 1
-    assert not [name for name in LEFTOVER_QUEUES if queue_exists(fresh_vhost, name)]
+    assert not [name for name in LEFTOVER_QUEUES if fresh_vhost.has_queue(name)]
     logged = caplog.text
     assert "ticket ''" in logged and "from 1 complaint views" in logged
     for name in LEFTOVER_QUEUES:

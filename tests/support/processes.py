@@ -97,6 +97,14 @@ class VirtualHost:
     def messages(self, queue: str) -> int:
         return self._declare_passive(queue).message_count
 
+    def has_queue(self, queue: str) -> bool:
+        try:
+            self.messages(queue)
+        except pika.exceptions.ChannelClosedByBroker as error:
+            assert error.reply_code == 404
+            return False
+        return True
+
     def _declare_passive(self, queue: str):
         connection = pika.BlockingConnection(pika.URLParameters(self.uri))
         try:
