@@ -1,10 +1,13 @@
 """Benchmark: the SLA timer sweep and the recomputation after a calendar change, with
 100,000 open complaints in the sla database.
 
-    .venv/bin/python -m bench.sla_sweep [--clocks 100000] [--due 500]
+    .venv/bin/python -m bench.sla_sweep [--clocks 100000] [--due 500] [--compare]
 
 Starts its own SecantusDB; uses the sla service's store and core, without RabbitMQ
-(events stay in the outboxes, which is what the sweep writes).
+(events stay in the outboxes, which is what the sweep writes). With --compare, the
+same clocks are loaded a second time and the same change is recomputed there as it was
+before bulk writes (one query for every clock that may span the day, then each moved
+clock read and saved alone), and the two figures are printed side by side.
 """
 
 import argparse
@@ -13,14 +16,15 @@ import platform
 import random
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from pymongo import MongoClient
+from pymongo import MongoClient, monitoring
 
-from services.chassis.aggregates import Aggregates
+from services.chassis.aggregates import Aggregates, public_state
 from services.chassis.domain import to_change
-from services.sla import core
+from services.sla import core, recompute_store
 from services.sla.calendar_edits import DayChange
 from services.sla.policy import PERWAL_5_2023
 from services.sla.store import Calendar, Clocks
@@ -44,6 +48,58 @@ def populate(db, clocks: int, calendar) -> None:
         db.clocks.insert_many(batch)
 
 
+class Commands(monitoring.CommandListener):
+    """MongoDB commands sent, by name: what a recompute costs the embedded store."""
+
+    def __init__(self) -> None:
+        self.sent: Counter = Counter()
+
+    def started(self, event) -> None:
+        self.sent[event.command_name] += 1
+
+    def succeeded(self, event) -> None:
+        pass
+
+    def failed(self, event) -> None:
+        pass
+
+
+def one_by_one(clocks: Clocks, day: date, reason: str) -> tuple[int, int]:
+    """The recompute as it was before bulk writes, for the figure side by side: one
+    query for the running clocks whose counting may span the day, then each clock that
+    moves read again and saved alone. Returns the clocks read and the deadlines moved."""
+    calendar = clocks.calendar.reload()
+
+    def decide(clock: dict):
+        decided = core.recompute(clock, clocks.policy(clock["policy"]), calendar, reason, NOW)
+        return None if decided is None else to_change(clock["_id"], decided, NOW)
+
+    day_start = datetime(day.year, day.month, day.day, tzinfo=UTC) - timedelta(days=1)
+    spanning = {
+        "running": True,
+        "due_at": {"$gte": day_start},
+        "starts_at": {"$lt": day_start + timedelta(days=3)},
+    }
+    read = moved = 0
+    for clock in clocks.clocks.collection.find(spanning):
+        read += 1
+        if decide(public_state(clock)) is not None:
+            moved += bool(clocks.clocks.change(clock["_id"], decide))
+    return read, moved
+
+
+def loaded(client: MongoClient, name: str, clocks: int, before: bool) -> tuple[Clocks, float]:
+    """A database of `clocks` open clocks with the sla service's indexes (`before`:
+    those it had before bulk recomputes)."""
+    db = client[name]
+    db.clocks.create_index([("running", 1), ("next_at", 1)])
+    db.clocks.create_index([("running", 1), ("due_at", 1)] if before else recompute_store.INDEX)
+    Aggregates(db.clocks).ensure_indexes()
+    calendar = Calendar(db, 2025, 2028)
+    load_s, _ = timed(lambda: populate(db, clocks, calendar.get()))
+    return Clocks(Aggregates(db.clocks), db, calendar), load_s
+
+
 def timed(action) -> tuple[float, object]:
     started = time.perf_counter()
     result = action()
@@ -54,16 +110,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clocks", type=int, default=100_000)
     parser.add_argument("--due", type=int, default=500)
+    parser.add_argument("--compare", action="store_true", help="also recompute as before")
     args = parser.parse_args()
 
     mongo = MongoServer(Path(tempfile.mkdtemp(prefix="aduan-bench-")))
+    commands = Commands()
     try:
-        db = MongoClient(mongo.uri, tz_aware=True)["bench_sla"]
-        db.clocks.create_index([("running", 1), ("next_at", 1)])
-        db.clocks.create_index([("running", 1), ("due_at", 1)])
-        calendar = Calendar(db, 2025, 2028)
-        clocks = Clocks(Aggregates(db.clocks), db, calendar)
-        load_s, _ = timed(lambda: populate(db, args.clocks, calendar.get()))
+        client = MongoClient(mongo.uri, tz_aware=True, event_listeners=[commands])
+        clocks, load_s = loaded(client, "bench_sla", args.clocks, before=False)
+        db = clocks.db
 
         # 1. the steady state: a sweep that finds nothing due
         quiet = db.clocks.find({}, {"next_at": 1}).sort("next_at", 1).limit(1)[0]["next_at"]
@@ -87,8 +142,20 @@ def main() -> None:
         while day.weekday() >= 5:
             day += timedelta(days=1)
         change = DayChange(day, False, "Cuti bersama tambahan (benchmark)")
-        clocks.change_day(change, "bench", NOW)
+        request = clocks.change_day(change, "bench", NOW)["recompute"]
+        commands.sent.clear()
         recompute_s, moved = timed(lambda: clocks.recompute_pending(NOW))
+        now_figures = (recompute_s, moved, clocks.recompute_status(request)["clocks_read"])
+        now_commands = sum(commands.sent.values())
+
+        before_figures = None
+        if args.compare:
+            reference, _ = loaded(client, "bench_sla_before", args.clocks, before=True)
+            reference.change_day(change, "bench", NOW)
+            reason = reference.db.recomputes.find_one()["reason"]
+            commands.sent.clear()
+            before_s, (read, before_moved) = timed(lambda: one_by_one(reference, day, reason))
+            before_figures = (before_s, before_moved, read, sum(commands.sent.values()))
     finally:
         mongo.stop()
 
@@ -107,11 +174,24 @@ def main() -> None:
         f"sweep firing {fired} timers:     {busy_s * 1000:7.0f} ms "
         f"({busy_s / fired * 1000:.1f} ms per timer)"
     )
-    print(
-        f"calendar change, recompute:    {recompute_s:7.1f} s for {moved:,} "
-        f"deadlines moved ({recompute_s / max(moved, 1) * 1000:.1f} ms "
-        "each; only clocks whose counting spans the day are read)"
-    )
+    print_recompute(day, (*now_figures, now_commands), before_figures)
+
+
+def print_recompute(day: date, now: tuple, before: tuple | None) -> None:
+    columns = [("bulk, moved only (now)", now)]
+    if before:
+        columns.insert(0, ("one by one (before)", before))
+    print(f"calendar change ({day} made a day off), recompute:")
+    print(f"  {'':28}" + "".join(f"{title:>26}" for title, _ in columns))
+    rows = [
+        ("time", lambda f: f"{f[0]:.1f} s"),
+        ("per deadline moved", lambda f: f"{f[0] / max(f[1], 1) * 1000:.2f} ms"),
+        ("deadlines moved", lambda f: f"{f[1]:,}"),
+        ("clocks returned by queries", lambda f: f"{f[2]:,}"),
+        ("MongoDB commands", lambda f: f"{f[3]:,}"),
+    ]
+    for label, cell in rows:
+        print(f"  {label:28}" + "".join(f"{cell(figures):>26}" for _, figures in columns))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,11 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 SATURDAY, SUNDAY = 5, 6
 
 
+def end_of_day(day: date) -> datetime:
+    """The instant every deadline falling on `day` has (23:59:59 in Asia/Jakarta)."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=JAKARTA)
+
+
 class WorkingDays:
     """Days off are weekends and `holidays`; `working` days override both (a decree may
     move a cuti bersama day, or make a Saturday a working day)."""
@@ -21,11 +26,21 @@ class WorkingDays:
         self.working = frozenset(working)
         self.holidays = frozenset(holidays) - self.working
         self.weekend = frozenset(weekend)
+        # The calendar never changes once made, and a recompute asks for the same few
+        # (start, days) again for thousands of clocks.
+        self._added: dict[tuple[date, int], date] = {}
 
     def is_working_day(self, day: date) -> bool:
         if day in self.working:
             return True
         return day.weekday() not in self.weekend and day not in self.holidays
+
+    def toggled(self, day: date) -> "WorkingDays":
+        """This calendar with `day`'s status reversed: the calendar before a change of
+        that day."""
+        if self.is_working_day(day):
+            return WorkingDays(self.holidays | {day}, self.weekend, self.working - {day})
+        return WorkingDays(self.holidays - {day}, self.weekend, self.working | {day})
 
     def between(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end` (0 when end <= start)."""
@@ -39,15 +54,17 @@ class WorkingDays:
         """The `days`-th working day after `start` (`start` itself never counts)."""
         if days < 0:
             raise ValueError("days must not be negative")
-        day = start
-        while days:
-            day += timedelta(days=1)
-            if self.is_working_day(day):
-                days -= 1
-        return day
+        found = self._added.get((start, days))
+        if found is None:
+            found, left = start, days
+            while left:
+                found += timedelta(days=1)
+                if self.is_working_day(found):
+                    left -= 1
+            self._added[start, days] = found
+        return found
 
     def due_at(self, received_at: datetime, days: int) -> datetime:
         """The end (Asia/Jakarta) of the `days`-th working day after the day of receipt."""
         received_on = received_at.astimezone(JAKARTA).date()
-        last_day = self.add(received_on, days)
-        return datetime.combine(last_day, time(23, 59, 59), tzinfo=JAKARTA)
+        return end_of_day(self.add(received_on, days))

@@ -2,23 +2,25 @@
 
 import logging
 import time
+from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
 
 import eventlet
 from pymongo import ASCENDING
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from services.chassis import metrics
-from services.chassis.aggregates import Aggregates, public_state
+from services.chassis.aggregates import Aggregates
 from services.chassis.domain import apply_event, create_from_event, run_command, to_change
 from services.chassis.store import MongoStore
 from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import Envelope
-from services.sla import calendar_edits, core, digest
+from services.sla import calendar_edits, core, digest, recompute_store
 from services.sla import metrics as sla_metrics
 from services.sla.calendar import WorkingDays
 from services.sla.holidays_id import indonesian_holidays
 from services.sla.policy import PERWAL_5_2023, Policy, policy_for
+from services.sla.recompute_store import Progress, Recompute
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +228,8 @@ class Clocks:
         moved = 0
         unfinished = self.db.recomputes.find({"state": {"$in": ["pending", "running"]}})
         for request in unfinished.sort("requested_at", 1):
-            # A recompute whose instance died is taken over after RECOMPUTE_LEASE.
+            # A recompute whose instance died is taken over after RECOMPUTE_LEASE; it
+            # starts again from the first page (clocks already moved no longer move).
             if request["state"] == "running" and request["started_at"] > now - RECOMPUTE_LEASE:
                 continue
             claimed = self.db.recomputes.update_one(
@@ -239,19 +242,46 @@ class Clocks:
             )
             if not claimed.modified_count:
                 continue
-            count = self.recompute_all(request["reason"], now, date.fromisoformat(request["day"]))
-            self.db.recomputes.update_one(
-                {"_id": request["_id"]},
-                {
-                    "$set": {
-                        "state": "done",
-                        "deadlines_moved": count,
-                        "finished_at": datetime.now(UTC),
-                    }
-                },
-            )
-            moved += count
+            moved += self._recompute(request, now)
         return moved
+
+    def _recompute(self, request: dict, now: datetime) -> int:
+        """One claimed recomputation, its progress recorded page by page; it stops when
+        another instance has taken it over."""
+        mine = {"_id": request["_id"], "started_at": now}
+
+        def report(progress: Progress) -> bool:
+            counts = {"clocks_read": progress.read, "deadlines_moved": progress.moved}
+            return bool(self.db.recomputes.update_one(mine, {"$set": counts}).matched_count)
+
+        run = Recompute(
+            self.clocks,
+            date.fromisoformat(request["day"]),
+            self.calendar.reload(),
+            self._working_day_counts(),
+            lambda clock: self.policy(clock["policy"]),
+            request["reason"],
+            now,
+        )
+        progress = run.run(report)
+        self.db.recomputes.update_one(
+            mine,
+            {
+                "$set": {
+                    "state": "done",
+                    "clocks_read": progress.read,
+                    "deadlines_moved": progress.moved,
+                    "finished_at": datetime.now(UTC),
+                }
+            },
+        )
+        return progress.moved
+
+    def _working_day_counts(self) -> set[int]:
+        """Every deadline length a clock may have (the default's too, used when a
+        clock's policy document is gone)."""
+        policies = (PERWAL_5_2023, *self.policies())
+        return {days for policy in policies for days in policy.working_days.values()}
 
     def recompute_status(self, request_id: str) -> dict | None:
         found = self.db.recomputes.find_one({"_id": request_id})
@@ -326,27 +356,6 @@ class Clocks:
         if first:
             sla_metrics.NEXT_BREACH.set((first["due_at"] - now).total_seconds())
 
-    def recompute_all(self, reason: str, now: datetime, since: date) -> int:
-        """New deadlines for the running clocks a calendar change can move."""
-        calendar = self.calendar.reload()
-
-        def step(clock: dict):
-            return core.recompute(clock, self.policy(clock["policy"]), calendar, reason, now)
-
-        # A changed day moves only the clocks whose counting spans it (a day early and
-        # late, for the Jakarta offset); only those whose deadline moves are written.
-        day_start = datetime(since.year, since.month, since.day, tzinfo=UTC) - timedelta(days=1)
-        spanning = {
-            "running": True,
-            "due_at": {"$gte": day_start},
-            "starts_at": {"$lt": day_start + timedelta(days=3)},
-        }
-        moved = 0
-        for clock in self.clocks.collection.find(spanning):
-            if step(public_state(clock)) is not None:
-                moved += bool(self._apply(clock["_id"], step, now))
-        return moved
-
     def _apply(self, ticket: str, step, now: datetime):
         return self.clocks.change(ticket, lambda clock: _as_change(ticket, step(clock), now))
 
@@ -402,7 +411,12 @@ class SlaStore(MongoStore):
 
     def ensure_indexes(self) -> None:
         self.db.clocks.create_index([("running", 1), ("next_at", 1)])
-        self.db.clocks.create_index([("running", 1), ("due_at", 1)])
+        self.db.clocks.create_index(recompute_store.INDEX)
+        # Every index costs each clock update; the new one serves what this one did.
+        if recompute_store.REPLACED_INDEX in self.db.clocks.index_information():
+            # Another instance starting at once may have dropped it first.
+            with suppress(OperationFailure):
+                self.db.clocks.drop_index(recompute_store.REPLACED_INDEX)
         self.db.policies.update_one(
             {"_id": f"{PERWAL_5_2023.id}@{PERWAL_5_2023.version}"},
             {"$setOnInsert": PERWAL_5_2023.to_document()},
