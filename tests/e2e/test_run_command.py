@@ -1,6 +1,7 @@
 """The README's run command starts the whole system, starts again a process that dies
 while the others go on serving, and stops everything cleanly on Ctrl-C."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -69,9 +70,32 @@ def run_command(tmp_path_factory):
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGINT)
-            process.wait(60)
+            stop(process)
         reader.join(10)
         vhost.delete()
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Waits for the run command to end; if it does not, says what its shell was doing
+    (signals ignored, blocked, pending), then stops it by SIGTERM and SIGKILL."""
+    try:
+        process.wait(60)
+        return
+    except subprocess.TimeoutExpired:
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        tree = subprocess.run(
+            ["ps", "-o", "pid,ppid,stat,wchan:20,cmd", "-g", str(process.pid)],
+            capture_output=True,
+            text=True,
+        ).stdout
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+        pytest.fail(f"the run command did not stop on Ctrl-C:\n{status}\n{tree}")
 
 
 def test_a_killed_service_is_started_again_while_the_others_serve(run_command):
@@ -107,7 +131,7 @@ def test_a_killed_service_is_started_again_while_the_others_serve(run_command):
 
 def test_ctrl_c_stops_everything(run_command):
     os.killpg(run_command.process.pid, signal.SIGINT)
-    run_command.process.wait(60)
+    stop(run_command.process)
     output = run_command.output
     assert "Aduan is running" in output and "stopping" in output
     time.sleep(1)
