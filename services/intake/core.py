@@ -130,6 +130,15 @@ def phone_key(phone: str | None) -> str:
 VERIFIED_SENDER = {Channel.SMS: "phone", Channel.MEDIA_SOSIAL: "handle"}
 
 
+def sender_on(complaint: dict, channel: str) -> str | None:
+    """The verified sender (phone or handle) of a complaint that came in on `channel`;
+    None for a complaint from any other channel, so an adapter learns only its own."""
+    field = VERIFIED_SENDER.get(channel)
+    if field is None or complaint["channel"] != channel:
+        return None
+    return complaint["reporter"].get(field)
+
+
 def content_key(submission: Submission) -> str | None:
     """The same verified sender on the same channel with the same text, whatever the
     key or the spacing: a resubmission. None where the sender is not verified."""

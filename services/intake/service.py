@@ -52,6 +52,12 @@ class IntakeService:
         return self.complaints.addressee(ticket)
 
     @rpc
+    def sender(self, ticket: str, channel: str) -> str | None:
+        """Who sent a complaint on a verified channel (SMS phone, social handle): asked by
+        that channel's adapter when a notice overtakes its own record of the sender."""
+        return self.complaints.sender(ticket, channel)
+
+    @rpc
     def staff_notifications(self, ticket: str) -> list[dict] | None:
         return self.complaints.staff_notices(ticket)
 

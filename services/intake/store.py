@@ -4,6 +4,7 @@ the yearly ticket counters."""
 import base64
 import hashlib
 import io
+import os
 import secrets
 import uuid
 from contextlib import suppress
@@ -11,7 +12,6 @@ from datetime import datetime, timedelta
 
 from gridfs import GridFSBucket
 from gridfs.errors import FileExists, NoFile
-from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from services.chassis.aggregates import Aggregates
@@ -21,6 +21,7 @@ from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import Envelope, EventType
 from services.contracts.reference import SEED_AGENCIES
 from services.intake import core
+from services.intake.tickets import TicketNumbers
 
 AGENCY_NAMES = {code: name for code, name, _ in SEED_AGENCIES}
 # The same verified sender sending the same text again within this window gets the
@@ -31,9 +32,9 @@ RESUBMISSION_WINDOW = timedelta(days=30)
 class ComplaintBook:
     """Domain verbs over the intake database."""
 
-    def __init__(self, complaints: Aggregates, counters, files: GridFSBucket) -> None:
+    def __init__(self, complaints: Aggregates, tickets: TicketNumbers, files: GridFSBucket):
         self.complaints = complaints
-        self.counters = counters
+        self.tickets = tickets
         self.files = files
 
     def record(self, submission: core.Submission, idempotency_key: str, now: datetime) -> dict:
@@ -50,7 +51,7 @@ class ComplaintBook:
             )
             if earlier is not None:
                 return resubmission_receipt(earlier)
-        ticket = self._next_ticket(core.ticket_year(now))
+        ticket = self.tickets.take(core.ticket_year(now))
         token = secrets.token_urlsafe(18)
         decided = core.receive(submission, ticket, now, token, uuid.uuid4().hex)
         change = to_change(ticket, decided, now)
@@ -201,6 +202,12 @@ class ComplaintBook:
             "anonymous": reporter.get("anonymous", False),
         }
 
+    def sender(self, ticket: str, channel: str) -> str | None:
+        """The verified sender of a complaint from `channel`, for that channel's adapter
+        (never published in an event)."""
+        doc = self.complaints.get(ticket)
+        return None if doc is None else core.sender_on(doc, channel)
+
     def staff_notices(self, ticket: str) -> list[dict] | None:
         doc = self.complaints.get(ticket)
         if doc is None:
@@ -229,22 +236,6 @@ class ComplaintBook:
             )
         return receipt(doc)
 
-    def _next_ticket(self, year: int) -> str:
-        counter_id = f"ticket-{year}"
-        for _ in range(5):
-            counter = self.counters.find_one_and_update(
-                {"_id": counter_id},
-                {"$inc": {"sequence": 1}},
-                return_document=ReturnDocument.AFTER,
-            )
-            if counter is not None:
-                return core.ticket_number(year, counter["sequence"])
-            # A year's first ticket: create its counter. No upsert above, because racing
-            # upserts may each count and leave gaps in the numbering.
-            with suppress(DuplicateKeyError):
-                self.counters.insert_one({"_id": counter_id, "sequence": 0})
-        raise RuntimeError(f"could not take a ticket number for {year}")
-
 
 def resubmission_receipt(doc: dict) -> dict:
     """What a resubmission is told: the first complaint's ticket, nothing that reads or
@@ -267,6 +258,11 @@ def receipt(doc: dict) -> dict:
 
 
 class IntakeStore(MongoStore):
+    """| variable | default | meaning |
+    |---|---|---|
+    | ADUAN_TICKET_BLOCK | 10 | ticket numbers a process takes at once (1: no gaps on restart) |
+    """
+
     aggregate_collections = ("complaints",)
 
     def ensure_indexes(self) -> None:
@@ -275,8 +271,10 @@ class IntakeStore(MongoStore):
 
     def domain(self, to_relay: list) -> ComplaintBook:
         (complaints,) = self.aggregates(to_relay)
-        return ComplaintBook(complaints, self.db.counters, self.files)
+        return ComplaintBook(complaints, self.tickets, self.files)
 
     def setup(self) -> None:
         super().setup()
         self.files = GridFSBucket(self.db, bucket_name="attachments")
+        block = int(os.environ.get("ADUAN_TICKET_BLOCK", "10"))
+        self.tickets = TicketNumbers(self.db.counters, block)

@@ -40,7 +40,10 @@ class SmsService:
         data = event["data"]
         if data["channel"] != Channel.SMS or not data.get("deliver", True):
             return
-        self.book.reply(event["ticket"], data, datetime.now(UTC))
+        self.book.reply(event["ticket"], data, datetime.now(UTC), self._sender_from_intake)
+
+    def _sender_from_intake(self, ticket: str) -> str | None:
+        return self.intake.sender(ticket=ticket, channel=Channel.SMS.value)
 
     def _submit(self, message: core.Message, text: str, now: datetime) -> None:
         proof = {"phone": message.sender}

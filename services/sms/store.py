@@ -51,9 +51,11 @@ class SmsBook:
             stale.append((message, core.joined_with_gaps(doc["parts"], doc["total"])))
         return stale
 
-    def reply(self, ticket: str, notice: dict, now: datetime) -> None:
-        """Queues a notice as one SMS to the number the complaint came from."""
-        sender = self.sender_of(ticket)
+    def reply(self, ticket: str, notice: dict, now: datetime, ask_intake) -> None:
+        """Queues a notice as one SMS to the number the complaint came from.
+        `ask_intake(ticket)` gives the sender when intake knows it and this adapter does
+        not yet (the receipt overtook the save of the conversation)."""
+        sender = self.sender_of(ticket, ask_intake)
         url = f"{self.public_url}/api/v1/complaints/{ticket}"
         text = core.reply_text(notice["about"], ticket, notice.get("details", {}), url)
         self.deliveries.enqueue(
@@ -86,12 +88,17 @@ class SmsBook:
         self.deliveries.enqueue("", key, "reply_received", to, core.reply_received(ticket), now)
         self._parts_done(message)
 
-    def sender_of(self, ticket: str) -> str:
+    def sender_of(self, ticket: str, ask_intake) -> str:
         doc = self.db.conversations.find_one({"_id": ticket})
-        if doc is None:
-            # The complaint's receipt can overtake the save of its conversation: retried.
-            raise LookupError(f"{ticket}: no SMS conversation (yet)")
-        return doc["sender"]
+        if doc is not None:
+            return doc["sender"]
+        # The complaint's receipt usually overtakes the save of its conversation (intake
+        # announces it as it answers our submit): intake knows the sender, so the receipt
+        # goes out now rather than after a retry delay.
+        sender = ask_intake(ticket)
+        if sender is None:
+            raise LookupError(f"{ticket}: no SMS conversation, and intake knows no sender")
+        return sender
 
     def _parts_done(self, message: core.Message) -> None:
         if message.part is not None:

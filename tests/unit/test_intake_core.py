@@ -225,3 +225,12 @@ def test_only_the_reporter_may_add_to_a_complaint_and_each_reply_counts_once():
         "text": "di RT 04",
     }
     assert core.add_reply(recorded | state, "di RT 04", "sms", "m1", NOW) is None
+
+
+def test_an_adapter_learns_only_the_sender_of_complaints_from_its_own_channel():
+    sms = {"channel": "sms", "reporter": {"phone": "+6281234567890", "handle": None}}
+    social = {"channel": "media_sosial", "reporter": {"phone": None, "handle": "@warga"}}
+    assert core.sender_on(sms, "sms") == "+6281234567890"
+    assert core.sender_on(social, "media_sosial") == "@warga"
+    assert core.sender_on(social, "sms") is None
+    assert core.sender_on({"channel": "sapambakita", "reporter": {}}, "sapambakita") is None
