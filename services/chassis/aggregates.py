@@ -47,6 +47,7 @@ class Unpublished:
     key: str
     events: list[Envelope]
     version: int
+    held_until: datetime | None = None  # the lease a relay's claim set
 
 
 def _utc(moment: datetime) -> datetime:
@@ -217,12 +218,24 @@ class Aggregates:
             held_until = doc.get(LEASE)
             if held_until is not None and _utc(held_until) > now:
                 continue
+            claim = now + lease
             result = self.collection.update_one(
-                {"_id": doc["_id"], LEASE: held_until}, {"$set": {LEASE: now + lease}}
+                {"_id": doc["_id"], LEASE: held_until}, {"$set": {LEASE: claim}}
             )
             if result.modified_count:
-                claimed.append(Unpublished(self, doc["_id"], doc.get(OUTBOX, []), doc[VERSION]))
+                claimed.append(
+                    Unpublished(self, doc["_id"], doc.get(OUTBOX, []), doc[VERSION], claim)
+                )
         return claimed
+
+    def release(self, items: list["Unpublished"]) -> None:
+        """Gives up claims not relayed (the broker failed partway through a batch), so
+        that the next sweep takes them at once instead of after the lease. A claim taken
+        over meanwhile keeps its new lease."""
+        for item in items:
+            self.collection.update_one(
+                {"_id": item.key, LEASE: item.held_until}, {"$unset": {LEASE: ""}}
+            )
 
     def mark_published(self, key: str, event_ids: list[str], version: int) -> None:
         # Only change() adds events, and it bumps the version: at the same version the

@@ -6,6 +6,7 @@ confirm and the removal. Consumers apply each event id once.
 
 import logging
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from datetime import datetime, timedelta
 
 from services.chassis.aggregates import Aggregates, Unpublished
@@ -63,6 +64,15 @@ class Relay:
         """Relays what earlier workers left behind (a crash, a broker outage)."""
         sent = 0
         for store in stores:
-            for unpublished in store.unpublished(now, self.lease, limit):
-                sent += self.relay(unpublished)
+            claimed = store.unpublished(now, self.lease, limit)
+            for done, unpublished in enumerate(claimed):
+                try:
+                    sent += self.relay(unpublished)
+                except Exception:
+                    # The rest of the batch would otherwise wait out the whole lease
+                    # after the broker is back; releasing is best effort (a release
+                    # that fails leaves the lease to end as before).
+                    with suppress(Exception):
+                        store.release(claimed[done:])
+                    raise
         return sent

@@ -13,29 +13,59 @@ from services.lapor.client import HttpLaporClient, LaporClient
 POLLER = "poller"
 
 
+class PollSchedule:
+    """What this process last knew of the next poll's due time (kept across workers)."""
+
+    def __init__(self) -> None:
+        self.not_before: datetime | None = None
+
+
 class LaporBook:
-    def __init__(self, db, deliveries: Deliveries, client: LaporClient, every: timedelta):
+    def __init__(
+        self,
+        db,
+        deliveries: Deliveries,
+        client: LaporClient,
+        every: timedelta,
+        schedule: PollSchedule,
+    ):
         self.db = db
         self.deliveries = deliveries
         self.client = client
         self.every = every
+        self.schedule = schedule
 
     def claim_poll(self, now: datetime, lease: timedelta) -> str | None:
-        """The cursor to poll from, when a poll is due and no other instance holds it."""
-        with suppress(DuplicateKeyError):
-            self.db.state.insert_one({"_id": POLLER, "cursor": "", "next_at": now})
+        """The cursor to poll from, when a poll is due and no other instance holds it.
+
+        The service ticks twice a second and polls once a minute: between polls the tick
+        answers from the due time it last read, without a command. That time is never
+        later than the stored one (only a poll moves it forward), so no poll is missed.
+        """
+        if self.schedule.not_before is not None and self.schedule.not_before > now:
+            return None
         doc = self.db.state.find_one({"_id": POLLER})
+        if doc is None:
+            with suppress(DuplicateKeyError):
+                self.db.state.insert_one({"_id": POLLER, "cursor": "", "next_at": now})
+            doc = self.db.state.find_one({"_id": POLLER})
+        self.schedule.not_before = doc["next_at"]
         if doc["next_at"] > now:
             return None
         taken = self.db.state.update_one(
             {"_id": POLLER, "next_at": doc["next_at"]}, {"$set": {"next_at": now + lease}}
         )
-        return doc["cursor"] if taken.modified_count else None
+        if not taken.modified_count:
+            self.schedule.not_before = None  # another instance took it: read again next tick
+            return None
+        self.schedule.not_before = now + lease
+        return doc["cursor"]
 
     def advance(self, cursor: str, now: datetime) -> None:
         self.db.state.update_one(
             {"_id": POLLER}, {"$set": {"cursor": cursor, "next_at": now + self.every}}
         )
+        self.schedule.not_before = now + self.every
 
     def opened(self, item: core.Item, ticket: str, now: datetime) -> None:
         self.db.conversations.update_one(
@@ -88,7 +118,8 @@ class LaporStore(AdapterStore):
             env.get("ADUAN_LAPOR_URL", ""), env.get("ADUAN_LAPOR_TOKEN", "")
         )
         self.every = timedelta(seconds=float(env.get("ADUAN_LAPOR_POLL_SECONDS", "60")))
+        self.schedule = PollSchedule()
         return UpdateSender(self.client)
 
     def domain(self, to_relay: list) -> LaporBook:
-        return LaporBook(self.db, self.deliveries(to_relay), self.client, self.every)
+        return LaporBook(self.db, self.deliveries(to_relay), self.client, self.every, self.schedule)

@@ -124,6 +124,40 @@ def test_an_unroutable_event_stays_in_the_outbox_until_the_bus_exists(store, fre
     assert fresh_vhost.messages("aduan.reporting.complaint.closed") == 1
 
 
+def test_a_sweep_the_broker_fails_partway_leaves_the_rest_to_the_next_sweep(store):
+    for ticket in ("T-1", "T-2", "T-3"):
+        store.change(ticket, counting)
+    published: list[str] = []
+
+    def publish_once_then_fail(envelope) -> None:
+        if published:
+            raise ConnectionError("broker gone")
+        published.append(envelope["event_id"])
+
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    with pytest.raises(ConnectionError):
+        Relay(publish_once_then_fail).sweep([store], later)
+    assert store.backlog() == 2  # one relayed and cleared, two still to publish
+
+    # Without the release the other two would be held for the whole lease (30 s).
+    again: list[str] = []
+    assert Relay(lambda envelope: again.append(envelope["event_id"])).sweep([store], later) == 2
+    everything = {e["event_id"] for item in store.to_relay for e in item.events}
+    assert set(again) == everything - set(published)
+    assert store.backlog() == 0
+
+
+def test_a_released_claim_taken_over_meanwhile_keeps_its_new_lease(store):
+    store.change("T-1", counting)
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    [first] = store.unpublished(later, timedelta(seconds=30), 10)
+    [second] = store.unpublished(later + timedelta(seconds=31), timedelta(seconds=30), 10)
+    store.release([first])
+    assert store.unpublished(later + timedelta(seconds=32), timedelta(seconds=30), 10) == []
+    store.release([second])
+    assert len(store.unpublished(later + timedelta(seconds=32), timedelta(seconds=30), 10)) == 1
+
+
 def test_published_events_are_persistent_json_with_their_id(store, fresh_vhost):
     topology.declare(fresh_vhost.uri)
     relay = Relay(EventPublisher(fresh_vhost.uri))
