@@ -94,7 +94,6 @@ def main() -> None:
         ADUAN_SMS_WEBHOOK_SECRET=SECRET,
         ADUAN_SMS_PROVIDER_URL=provider.url,
         ADUAN_SMS_PROVIDER_TOKEN=provider.token,
-        ADUAN_DELIVERY_INTERVAL="0.2",
     )
     try:
         stack.start_all()

@@ -2,10 +2,12 @@
 stack's ceiling (one durable MongoDB write plus one confirmed RabbitMQ publish).
 
     .venv/bin/python -m bench.intake [--seconds 20] [--concurrency 16] [--open-loop 5,15]
+                                     [--stored 100000]
 
 --open-loop sends complaints at fixed rates (one every 1/RATE s, whether or not earlier
 ones were answered, as residents do) and prints POST latency and the time from sending
-to awaiting review.
+to awaiting review. --stored N then stores N complaints in their real shapes
+(bench/fill.py) and measures everything again, to show whether costs grow with data.
 
 Starts its own SecantusDB, RabbitMQ virtual host, five services and gateway.
 """
@@ -27,7 +29,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 from pymongo import MongoClient
 
-from tests.support.api import complaint
+from bench.fill import fill, new_complaint, wait_settled
 from tests.support.processes import ROOT, MongoServer, Stack, VirtualHost, free_port, wait_for
 
 
@@ -73,7 +75,7 @@ async def open_loop(url: str, rate: float, seconds: float) -> dict:
         wall, started = time.time(), time.perf_counter()
         try:
             response = await http.post(
-                "/api/v1/complaints", json=complaint(), headers={"Idempotency-Key": key}
+                "/api/v1/complaints", json=new_complaint(), headers={"Idempotency-Key": key}
             )
         except httpx.HTTPError:
             errors += 1
@@ -118,10 +120,6 @@ def percentile(sorted_values: list[float], share: float) -> float:
     return sorted_values[max(0, int(len(sorted_values) * share) - 1)] if sorted_values else 0.0
 
 
-def new_complaint(key: str) -> dict:
-    return complaint()
-
-
 def mongo_commands(mongo: MongoServer) -> int:
     counters = MongoClient(mongo.uri).admin.command("serverStatus")["opcounters"]
     return sum(counters.values())
@@ -161,6 +159,26 @@ def breakdown(before: dict, after: dict, complaints: int) -> list[str]:
     return lines
 
 
+def cpu_seconds(stack: Stack, mongo: MongoServer) -> dict[str, float]:
+    """CPU time (user + system) each process of the stack has used so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = {name: process.pid for name, process in stack.processes.items()}
+    pids["secantus"] = mongo.process.pid
+    used = {}
+    for name, pid in pids.items():
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        used[name] = (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def cpu_lines(before: dict[str, float], after: dict[str, float], complaints: int) -> list[str]:
+    spent = {name: (after[name] - before.get(name, 0.0)) * 1000 / complaints for name in after}
+    ranked = sorted(spent.items(), key=lambda kv: -kv[1])
+    lines = [f"  {name:<10} {ms:6.1f} ms" for name, ms in ranked if ms >= 0.05]
+    lines.append(f"  {'all':<10} {sum(spent.values()):6.1f} ms")
+    return lines
+
+
 def processed(stack: Stack) -> int:
     return stack.database("reporting").views.count_documents(
         {"status": "awaiting_review", "deadline": {"$ne": None}}
@@ -186,49 +204,90 @@ def describe(name: str, figures: dict) -> str:
     )
 
 
+def measure(stack: Stack, mongo: MongoServer, args, rates: list[float]) -> dict:
+    """One round of every figure on the running stack: closed loop, then open loops."""
+    already = processed(stack)
+    before = mongo_commands(mongo)
+    by_service_before = commands_by_service(stack)
+    cpu_before = cpu_seconds(stack, mongo)
+    complaints = "/api/v1/complaints"
+    warm = asyncio.run(load(stack.url, complaints, 3, args.concurrency, new_complaint))
+    started = time.monotonic()
+    system = asyncio.run(load(stack.url, complaints, args.seconds, args.concurrency, new_complaint))
+    total = warm["accepted"] + system["accepted"]
+    goal = already + total
+    wait_for(lambda: processed(stack) >= goal, 300, "the pipeline to drain", 0.5)
+    end_to_end = system["accepted"] / (time.monotonic() - started)
+    per_complaint = (mongo_commands(mongo) - before) / total
+    time.sleep(2)  # the outbox sweeps and relays of the last complaints settle
+    lines = [
+        describe("POST /api/v1/complaints", system),
+        f"end to end (received -> awaiting review with a deadline, queues drained): "
+        f"{end_to_end:.1f}/s; {per_complaint:.1f} MongoDB operations per complaint "
+        "across all services (server's count)",
+        "MongoDB operations per complaint by service (each service's own count):",
+        *breakdown(by_service_before, commands_by_service(stack), total),
+        "CPU per complaint by process (user + system, until the pipeline drained):",
+        *cpu_lines(cpu_before, cpu_seconds(stack, mongo), total),
+    ]
+    for rate in rates:
+        run = asyncio.run(open_loop(stack.url, rate, args.seconds))
+        answered = len(run["latencies"])
+        goal += answered
+        wait_for(lambda goal=goal: processed(stack) >= goal, 300, "the pipeline", 0.5)
+        waits = to_review(stack, run["sent_at"])
+        posts = run["latencies"]
+        lines.append(
+            f"open loop {rate:g}/s for {args.seconds:.0f} s: {answered} of {run['sent']} "
+            f"answered 202 ({run['errors']} errors); POST p50 "
+            f"{percentile(posts, 0.5) * 1000:.0f} ms p99 {percentile(posts, 0.99) * 1000:.0f} "
+            f"ms; to awaiting review p50 {percentile(waits, 0.5) * 1000:.0f} ms p99 "
+            f"{percentile(waits, 0.99) * 1000:.0f} ms"
+        )
+    return {"system": system, "lines": lines}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--open-loop", default="", help="rates per second, e.g. 5,15")
+    parser.add_argument(
+        "--stored",
+        type=int,
+        default=0,
+        help="then store this many complaints (bench/fill.py) and measure again",
+    )
+    parser.add_argument(
+        "--in-memory",
+        action="store_true",
+        help="SecantusDB in memory (default: on disk, as ./scripts/run starts it)",
+    )
     args = parser.parse_args()
     rates = [float(rate) for rate in args.open_loop.split(",") if rate]
-    open_lines: list[str] = []
 
     logs = Path(tempfile.mkdtemp(prefix="aduan-bench-"))
-    mongo, vhost = MongoServer(logs), VirtualHost()
+    storage = ":memory:" if args.in_memory else logs / "mongo"
+    if not args.in_memory:
+        storage.mkdir()
+    mongo, vhost = MongoServer(logs, storage_path=storage), VirtualHost()
     stack = Stack(mongo, vhost, logs, ADUAN_RELAY_INTERVAL="1.0")
     ceiling = None
+    rounds: list[tuple[str, dict]] = []
     try:
         stack.start_all()
-        before = mongo_commands(mongo)
-        by_service_before = commands_by_service(stack)
-        complaints = "/api/v1/complaints"
-        warm = asyncio.run(load(stack.url, complaints, 3, args.concurrency, new_complaint))
-        started = time.monotonic()
-        system = asyncio.run(
-            load(stack.url, complaints, args.seconds, args.concurrency, new_complaint)
-        )
-        total = warm["accepted"] + system["accepted"]
-        wait_for(lambda: processed(stack) >= total, 300, "the pipeline to drain", 0.5)
-        end_to_end = system["accepted"] / (time.monotonic() - started)
-        per_complaint = (mongo_commands(mongo) - before) / total
-        time.sleep(2)  # the outbox sweeps and relays of the last complaints settle
-        per_service = breakdown(by_service_before, commands_by_service(stack), total)
-        for rate in rates:
-            run = asyncio.run(open_loop(stack.url, rate, args.seconds))
-            answered = len(run["latencies"])
-            total += answered
-            wait_for(lambda goal=total: processed(stack) >= goal, 300, "the pipeline", 0.5)
-            waits = to_review(stack, run["sent_at"])
-            posts = run["latencies"]
-            open_lines.append(
-                f"open loop {rate:g}/s for {args.seconds:.0f} s: {answered} of {run['sent']} "
-                f"answered 202 ({run['errors']} errors); POST p50 "
-                f"{percentile(posts, 0.5) * 1000:.0f} ms p99 {percentile(posts, 0.99) * 1000:.0f} "
-                f"ms; to awaiting review p50 {percentile(waits, 0.5) * 1000:.0f} ms p99 "
-                f"{percentile(waits, 0.99) * 1000:.0f} ms"
+        rounds.append(("empty databases", measure(stack, mongo, args, rates)))
+        if args.stored:
+            print(f"storing {args.stored:,} complaints ...", flush=True)
+            filled = fill(stack, args.stored, lambda line: print(line, flush=True))
+            wait_settled(stack)
+            print(
+                f"stored {filled['complaints']:,} complaints ({filled['open']:,} open), "
+                f"{filled['documents']:,} documents in {filled['seconds']:.0f} s",
+                flush=True,
             )
+            name = f"{args.stored:,} complaints stored"
+            rounds.append((name, measure(stack, mongo, args, rates)))
         stack.stop_all()
         ceiling, ceiling_url = start_ceiling(stack)
         asyncio.run(load(ceiling_url, "/write", 3, args.concurrency, new_complaint))
@@ -245,20 +304,18 @@ def main() -> None:
     print(
         f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
         f"Python {platform.python_version()}; {args.concurrency} concurrent clients, "
-        f"{args.seconds:.0f} s per run; SecantusDB (w=majority, j=true), RabbitMQ "
+        f"{args.seconds:.0f} s per run; SecantusDB {'in memory' if args.in_memory else 'on disk'} "
+        "(w=majority, j=true), RabbitMQ "
         "on loopback; load generator on the same machine"
     )
-    print(describe("POST /api/v1/complaints", system))
     print(describe("ceiling: 1 Mongo + 1 AMQP write", floor))
-    print(f"ratio (system / ceiling): {system['rate'] / floor['rate']:.2f}")
-    print(
-        f"end to end (received -> awaiting review with a deadline, queues drained): "
-        f"{end_to_end:.1f}/s; {per_complaint:.1f} MongoDB operations per complaint "
-        "across all services (server's count)"
-    )
-    print("MongoDB operations per complaint by service (each service's own count):")
-    print("\n".join(per_service))
-    print("\n".join(open_lines))
+    for name, figures in rounds:
+        print(f"== {name}")
+        print("\n".join(figures["lines"]))
+        print(f"ratio (system / ceiling): {figures['system']['rate'] / floor['rate']:.2f}")
+    if len(rounds) == 2:
+        change = rounds[1][1]["system"]["rate"] / rounds[0][1]["system"]["rate"] - 1
+        print(f"POST rate with {args.stored:,} stored vs empty: {change:+.0%}")
 
 
 if __name__ == "__main__":

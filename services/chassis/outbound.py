@@ -178,8 +178,9 @@ class AdapterStore(MongoStore):
 
     | variable | default | meaning |
     |---|---|---|
-    | ADUAN_DELIVERY_INTERVAL | 1.0 | seconds between looks for due deliveries (retries and
-      other processes' notices; a notice this process enqueues is sent at once) |
+    | ADUAN_DELIVERY_INTERVAL | 5.0 | seconds between looks for due deliveries (retries, and
+      notices another process enqueued and could not send); a notice this process
+      enqueues is sent at once |
     | ADUAN_DELIVERY_RETRY_BASE | 5.0 | first retry delay in seconds; doubles, at most 300 |
     | ADUAN_DELIVERY_MAX_ATTEMPTS | 20 | tries before a delivery is recorded as failed |
     | ADUAN_DELIVERY_LEASE | 60 | seconds a sender holds a delivery; a crashed sender's
@@ -194,7 +195,7 @@ class AdapterStore(MongoStore):
     def setup(self) -> None:
         super().setup()
         env = os.environ
-        self.delivery_interval = float(env.get("ADUAN_DELIVERY_INTERVAL", "1.0"))
+        self.delivery_interval = float(env.get("ADUAN_DELIVERY_INTERVAL", "5.0"))
         self.retry_base = float(env.get("ADUAN_DELIVERY_RETRY_BASE", "5.0"))
         self.max_delivery_attempts = int(env.get("ADUAN_DELIVERY_MAX_ATTEMPTS", "20"))
         self.lease = timedelta(seconds=float(env.get("ADUAN_DELIVERY_LEASE", "60")))

@@ -233,6 +233,27 @@ def state(clock: dict, now: datetime) -> str:
     return "due_soon" if warned else "on_track"
 
 
+def open_gauges(clocks: list[dict], now: datetime, due_soon) -> tuple[dict[str, int], float | None]:
+    """What the SLA gauges show of the running clocks (each with `due_at` and
+    `paused_since`): how many are paused, overdue, due within `due_soon` or on track, and
+    the seconds to the earliest deadline of those not paused (None when there is none)."""
+    counts = {"paused": 0, "overdue": 0, "due_soon": 0, "on_track": 0}
+    earliest = None
+    for clock in clocks:
+        if clock.get("paused_since") is not None:
+            counts["paused"] += 1
+            continue
+        due_at = clock["due_at"]
+        earliest = due_at if earliest is None or due_at < earliest else earliest
+        if due_at < now:
+            counts["overdue"] += 1
+        elif due_at < now + due_soon:
+            counts["due_soon"] += 1
+        else:
+            counts["on_track"] += 1
+    return counts, None if earliest is None else (earliest - now).total_seconds()
+
+
 # internals
 
 

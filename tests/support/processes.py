@@ -46,14 +46,19 @@ def wait_for(check, timeout: float, what: str, interval: float = 0.1):
 
 
 class MongoServer:
-    """SecantusDB in memory on a free port."""
+    """SecantusDB on a free port: in memory, or on `storage_path`, where a server started
+    again (stop(), then start()) finds its data on the same port."""
 
-    def __init__(self, log_dir: Path) -> None:
+    def __init__(self, log_dir: Path, storage_path: str | Path = ":memory:") -> None:
         self.port = free_port()
+        self.log_dir, self.storage_path = log_dir, str(storage_path)
         # As scripts/run starts it: a single node, so no retryable writes (SecantusDB's
         # record of them grows and is scanned on every write).
         self.uri = f"mongodb://127.0.0.1:{self.port}/?retryWrites=false"
-        with open(log_dir / "secantus.log", "ab") as log:
+        self.start()
+
+    def start(self) -> None:
+        with open(self.log_dir / "secantus.log", "ab") as log:
             self.process = subprocess.Popen(
                 [
                     sys.executable,
@@ -62,7 +67,7 @@ class MongoServer:
                     "--port",
                     str(self.port),
                     "--storage-path",
-                    ":memory:",
+                    self.storage_path,
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,

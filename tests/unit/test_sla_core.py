@@ -275,3 +275,22 @@ def test_a_question_for_the_reporter_is_read_and_checked():
         with pytest.raises(CommandRejected) as caught:
             core.parse_question(body)
         assert caught.value.field in ("question", "body")
+
+
+def test_open_gauges_count_each_running_clock_once_by_its_state():
+    now = datetime(2026, 11, 30, 3, 0, tzinfo=UTC)
+    soon = timedelta(days=3)
+    clocks = [
+        {"due_at": now - timedelta(hours=1), "paused_since": None},  # overdue
+        {"due_at": now + timedelta(days=1), "paused_since": None},  # due soon
+        {"due_at": now + soon, "paused_since": None},  # on track: at the edge
+        {"due_at": now + timedelta(days=9), "paused_since": None},  # on track
+        {"due_at": now - timedelta(days=5), "paused_since": now - timedelta(days=6)},  # paused
+    ]
+    counts, to_next = core.open_gauges(clocks, now, soon)
+    assert counts == {"paused": 1, "overdue": 1, "due_soon": 1, "on_track": 2}
+    assert to_next == -3600.0  # the paused clock's older deadline does not count
+    assert core.open_gauges([], now, soon) == (
+        {"paused": 0, "overdue": 0, "due_soon": 0, "on_track": 0},
+        None,
+    )

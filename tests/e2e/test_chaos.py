@@ -1,0 +1,77 @@
+"""Chaos at scale, small: 120 complaints while the services and the gateway are SIGKILLed
+every 2 s, RabbitMQ is stopped once and SecantusDB restarted once (bench/chaos.py).
+Every accepted complaint must reach awaiting review exactly once.
+
+Stops the machine's shared broker for a few seconds, as test_rabbitmq_outage.py does.
+"""
+
+import pytest
+
+from bench.chaos import Snapshot, audit, run
+
+pytestmark = pytest.mark.e2e
+
+COMPLAINTS = 120
+
+
+def test_every_accepted_complaint_reaches_review_once_through_chaos(log_dir):
+    report = run(
+        COMPLAINTS, clients=6, kill_every=2, outage=3, settle_timeout=90, seed=None, logs=log_dir
+    )
+    print("\n" + report.summary())
+    findings = report.findings
+    assert (len(findings.lost), len(findings.doubled), len(findings.stuck)) == (0, 0, 0), (
+        report.summary()
+    )
+    assert findings.parked == 0, report.summary()
+    assert report.passed, report.summary()  # and every complaint accepted, the chaos done
+    # The chaos must have fallen while complaints were arriving.
+    assert sum(report.kills.values()) >= 3, report.summary()
+    assert report.broker_at is not None and report.broker_at < COMPLAINTS, report.summary()
+    assert report.mongo_at is not None and report.mongo_at < COMPLAINTS, report.summary()
+
+
+def settled_system(tickets: list[str]) -> Snapshot:
+    """What the system holds once every complaint went through once."""
+    events = [
+        "complaint.received",
+        "reporter.notified",
+        "complaint.triaged",
+        "sla.deadline_set",
+    ]
+    return Snapshot(
+        accepted={f"key-{t}": t for t in tickets},
+        complaints=[
+            {"_id": t, "idempotency_key": f"key-{t}", "notifications": [{"about": "received"}]}
+            for t in tickets
+        ],
+        views=[
+            {
+                "_id": t,
+                "status": "awaiting_review",
+                "deadline": {"due_at": "2026-12-07T16:59:59Z"},
+                "_applied": [f"{t}-{e}" for e in events],
+                "events": [{"type": e, "event_id": f"{t}-{e}"} for e in events],
+            }
+            for t in tickets
+        ],
+        reviews=[{"_id": t, "_applied": [f"{t}-complaint.received"]} for t in tickets],
+        clocks=[{"_id": t, "_applied": [f"{t}-complaint.received"]} for t in tickets],
+    )
+
+
+def test_the_audit_finds_a_lost_a_doubled_and_a_stuck_complaint():
+    """The chaos test can fail: the audit it relies on sees each kind of harm."""
+    assert audit(settled_system(["A", "B", "C", "D"])).passed
+
+    system = settled_system(["A", "B", "C", "D"])
+    system.views = [v for v in system.views if v["_id"] != "A"]  # A never reviewed
+    system.complaints.append({"_id": "E", "idempotency_key": "key-B", "notifications": []})
+    system.clocks[2]["_applied"].append("another complaint.received")  # C's clock twice
+    del system.views[-1]["deadline"]  # D without its deadline
+    system.queued = {"aduan.sla.complaint.received": 1}
+    found = audit(system)
+    assert set(found.lost) == {"A"}
+    assert set(found.doubled) == {"key-B", "C"}
+    assert set(found.stuck) == {"D", "aduan.sla.complaint.received"}
+    assert not found.passed
