@@ -121,7 +121,8 @@ def percentile(sorted_values: list[float], share: float) -> float:
 
 
 def mongo_commands(mongo: MongoServer) -> int:
-    counters = MongoClient(mongo.uri).admin.command("serverStatus")["opcounters"]
+    with MongoClient(mongo.uri) as client:
+        counters = client.admin.command("serverStatus")["opcounters"]
     return sum(counters.values())
 
 

@@ -8,7 +8,7 @@ from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import EventType
 from services.contracts.lifecycle import Action, Status, next_status
 from services.contracts.reference import TICKET_PATTERN, Category, Scope
-from services.triage.duplicates import index_keys
+from services.triage.duplicates import NEAR_COPY, index_keys
 from services.triage.validity import REJECTION_REASONS
 
 AGENCY_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
@@ -116,8 +116,17 @@ def review_keys(review: dict) -> list[str]:
     """The duplicate-search keys of a review (duplicates.index_keys), from its place,
     category (the officer's, else the suggested one), words and time of receipt; none
     once it is no longer open to a duplicate link (rejected, linked), so that the index
-    holds open reviews only."""
+    holds open reviews only. None either for a near copy of an open review that no
+    officer has decided on yet: later copies find the group through its first report
+    (duplicates.NEAR_COPY)."""
     if review.get("received_at") is None or review.get("status") not in OPEN_STATUSES:
+        return []
+    suggestion = review.get("suggestion") or {}
+    if (
+        suggestion.get("duplicate_of")
+        and (suggestion.get("duplicate_similarity") or 0) >= NEAR_COPY
+        and not review.get("decisions")
+    ):
         return []
     return index_keys(
         review.get("kecamatan"),

@@ -18,6 +18,10 @@ from datetime import UTC, datetime, timedelta
 MAX_AGE = timedelta(days=30)
 MAX_DISTANCE_M = 500.0
 MIN_SIMILARITY = 0.35
+# A report this similar to an open one is a near copy: the index keeps the first report
+# of the group only (core.review_keys), so that a flood of one complaint (a shared
+# message, a campaign) costs each new complaint one candidate, not every copy so far.
+NEAR_COPY = 0.8
 
 # Normalized words of complaints, the most common first: the 200 of highest document
 # frequency in the labelled training complaints (printed again by

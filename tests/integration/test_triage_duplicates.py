@@ -177,3 +177,39 @@ def test_reviews_stored_before_the_index_get_their_keys_at_start_up(db, normaliz
     assert db.reviews.find_one({"_id": "B0"})["dup_keys"] == core.review_keys(before[0])
     marker = db.settings.find_one({"_id": DuplicateIndex.MARKER})
     assert marker["version"] == duplicates.KEYS_VERSION
+
+
+def test_a_flood_of_one_complaint_costs_each_new_copy_one_candidate(db, normalizer):
+    """200 residents send the same message: each new copy reads the first report only
+    (it would read every copy so far, and the store decodes each, if copies were keyed)."""
+    index = DuplicateIndex(db.reviews, db.settings)
+    index.ensure_index()
+    text = "Banjir setinggi lutut di jalan depan sekolah, air tidak surut sejak pagi"
+    words = normalizer.tokens(text).split()
+    data = {
+        "title": "Banjir",
+        "description": text,
+        "location": {"kecamatan": KECAMATAN, "kelurahan": "Sumurboto"},
+    }
+    candidates, suggested = [], set()
+    for n in range(200):
+        at = NOW + timedelta(seconds=n)
+        new = duplicates.Report(
+            f"F{n:03d}", "infrastruktur_fasum", KECAMATAN, "Sumurboto", None, None,
+            tuple(words), at,
+        )  # fmt: skip
+        found = index.open_reports(new)
+        candidates.append(len(found))
+        match = duplicates.best_match(new, found)
+        suggestion = {
+            **SUGGESTION,
+            "category": "infrastruktur_fasum",
+            "duplicate_of": match.ticket if match else None,
+            "duplicate_similarity": match.similarity if match else None,
+        }
+        state, _ = core.open_review({**data, "received_at": at.isoformat()}, suggestion, words, at)
+        db.reviews.insert_one({**state, "_id": new.ticket, "_v": 1, "_applied": []})
+        if match:
+            suggested.add(match.ticket)
+    assert candidates[0] == 0 and set(candidates[1:]) == {1}
+    assert suggested == {"F000"}

@@ -76,9 +76,15 @@ class MongoServer:
         wait_for(lambda: client.admin.command("ping"), 30, "SecantusDB")
         client.close()
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 60) -> None:
+        """SIGTERM, then SIGKILL after `grace` seconds, as a service manager stops it: a
+        busy server can take more than a few seconds to finish its commands and close."""
         self.process.terminate()
-        self.process.wait(10)
+        try:
+            self.process.wait(grace)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(10)
 
 
 class VirtualHost:
@@ -150,6 +156,7 @@ class Stack:
         }
         self.processes: dict[str, subprocess.Popen] = {}
         self.url = f"http://127.0.0.1:{self.gateway_port}"
+        self._client: pymongo.MongoClient | None = None
 
     # processes
     def start(self, name: str, **env) -> subprocess.Popen:
@@ -219,4 +226,9 @@ class Stack:
         )
 
     def database(self, owner: str):
-        return pymongo.MongoClient(self.mongo.uri, tz_aware=True)[f"{self.prefix}_{owner}"]
+        """One of the stack's databases, through a client kept for the stack: a client per
+        call stays connected with its monitor threads, and hundreds of them (a benchmark
+        filling the databases, a test polling) load SecantusDB more than the services."""
+        if self._client is None:
+            self._client = pymongo.MongoClient(self.mongo.uri, tz_aware=True)
+        return self._client[f"{self.prefix}_{owner}"]

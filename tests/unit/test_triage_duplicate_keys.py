@@ -178,3 +178,32 @@ def test_a_duplicate_among_1000_open_reports_of_a_kecamatan_is_found(normalizer)
     assert all(set(duplicates.key_words(r.words)) & key_words for r in candidates)
     assert all(r.category == category for r in candidates)
     assert len(candidates) <= 20, len(candidates)
+
+
+def test_a_near_copy_of_an_open_review_is_found_through_the_first_one_until_decided():
+    """A flood of one complaint keeps one entry in the index, not one per copy."""
+    data = {
+        "title": "Banjir",
+        "description": "Banjir setinggi lutut di depan sekolah",
+        "received_at": NOW.isoformat(),
+        "location": {"kecamatan": "Tembalang", "kelurahan": "Ngesrep"},
+    }
+    words = ["banjir", "tinggi", "lutut", "depan", "sekolah"]
+    suggestion = {
+        "category": "infrastruktur_fasum", "confidence": 0.9, "needs_attention": False,
+        "category_words": [], "agency": "dpu", "agencies": ["dpu"], "scope": "single_agency",
+        "validity_flags": [], "urgent": False, "urgent_words": [], "auto_rejected": None,
+        "duplicate_of": "SMG-2026-000001", "duplicate_similarity": duplicates.NEAR_COPY,
+    }  # fmt: skip
+    copy, _ = core.open_review(data, suggestion, words, NOW)
+    assert copy["dup_keys"] == []
+    # Less alike: a report of its own in the index, as before.
+    loose = {**suggestion, "duplicate_similarity": duplicates.NEAR_COPY - 0.01}
+    similar, _ = core.open_review(data, loose, words, NOW)
+    assert similar["dup_keys"] == duplicates.index_keys(
+        "Tembalang", "infrastruktur_fasum", words, NOW
+    )
+    # Once an officer decides it is a complaint of its own, it is indexed.
+    decision = {"category": "infrastruktur_fasum", "scope": "single_agency", "agencies": ["dpu"]}
+    classified, _ = core.classify(copy, decision, "officer1", NOW)
+    assert classified["dup_keys"] == similar["dup_keys"]
