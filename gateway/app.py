@@ -12,6 +12,9 @@ from gateway.config import GatewaySettings
 from gateway.errors import HANDLERS
 from gateway.identity import Identity
 from gateway.metrics import RequestMetrics
+from gateway.pages import ROUTES as PAGE_ROUTES
+from gateway.pages import PageHeaders, page_aware
+from gateway.pages import start as start_pages
 from gateway.replay import ReplayGuard
 from gateway.routes import (
     auth,
@@ -89,6 +92,7 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         app.state.settings = settings
+        start_pages(app.state, settings)
         window = settings.throttle_window
         app.state.sender_throttle = Throttle(settings.throttle_limit, window)
         app.state.app_throttle = Throttle(settings.throttle_app_limit, window)
@@ -113,8 +117,9 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
             await run_in_threadpool(app.state.rpc.stop)
 
     return Starlette(
-        routes=ROUTES,
-        exception_handlers=HANDLERS,
-        middleware=[Middleware(RequestMetrics)],
+        routes=ROUTES + PAGE_ROUTES,
+        # Pages get error pages in Indonesian; the JSON API's answers are unchanged.
+        exception_handlers=page_aware(HANDLERS),
+        middleware=[Middleware(RequestMetrics), Middleware(PageHeaders)],
         lifespan=lifespan,
     )

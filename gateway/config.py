@@ -18,9 +18,12 @@
 | ADUAN_THROTTLE_APP_LIMIT | 60 | app submissions one client address may make per window |
 | ADUAN_THROTTLE_LOGIN_LIMIT | 10 | failed sign-ins per username per window |
 | ADUAN_THROTTLE_WINDOW | 600 | the throttling window in seconds |
+| ADUAN_PAGE_SECRET | (random) | signs the pages' CSRF tokens and receipt cookies (scripts/run |
+|   |   | generates one); random per process if unset: forms then fail after a restart |
 """
 
 import os
+import secrets
 from dataclasses import dataclass
 
 
@@ -43,6 +46,7 @@ class GatewaySettings:
     throttle_app_limit: int
     throttle_login_limit: int
     throttle_window: float
+    page_secret: str
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "GatewaySettings":
@@ -67,4 +71,6 @@ class GatewaySettings:
             throttle_app_limit=int(env.get("ADUAN_THROTTLE_APP_LIMIT", "60")),
             throttle_login_limit=int(env.get("ADUAN_THROTTLE_LOGIN_LIMIT", "10")),
             throttle_window=float(env.get("ADUAN_THROTTLE_WINDOW", "600")),
+            # Without a configured secret the pages still work, for this process's life.
+            page_secret=env.get("ADUAN_PAGE_SECRET") or secrets.token_hex(32),
         )

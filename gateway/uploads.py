@@ -5,7 +5,7 @@ read from its first bytes, not trusted from the client (415)."""
 import base64
 from urllib.parse import quote
 
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.types import Message
 
@@ -29,13 +29,7 @@ async def complaint_with_files(request: Request) -> tuple[object, list[dict], di
     """(complaint body, files for intake, other form fields). A JSON request has no files."""
     if not is_multipart(request):
         return await json_body(request), [], {}
-    settings = request.app.state.settings
-    # Read within the limit first: a chunked upload declares no length to refuse early.
-    raw = await read_limited(request, settings.max_upload)
-    try:
-        form = await _replayed(request, raw).form(max_files=MAX_FILES, max_fields=10)
-    except Exception as error:  # malformed multipart, or too many parts
-        raise ApiError("invalid_body", f"the multipart body cannot be read: {error}") from None
+    form = await read_form(request, max_fields=10)
     try:
         field = form.get("complaint")
         if not isinstance(field, str):
@@ -43,11 +37,28 @@ async def complaint_with_files(request: Request) -> tuple[object, list[dict], di
                 "invalid_field", "complaint: a form field holding the JSON body", "complaint"
             )
         body = parse_json(field, "complaint")
-        files = [await _checked(item, settings.max_file) for item in form.getlist("attachments")]
+        files = await checked_files(request, form.getlist("attachments"))
         others = {k: v for k, v in form.items() if isinstance(v, str) and k != "complaint"}
         return body, files, others
     finally:
         await form.close()
+
+
+async def read_form(request: Request, max_fields: int) -> FormData:
+    """A multipart or urlencoded form read within the upload limit (413 past it); the
+    caller closes it. The API's uploads and the residents' pages read forms here."""
+    # Read within the limit first: a chunked upload declares no length to refuse early.
+    raw = await read_limited(request, request.app.state.settings.max_upload)
+    try:
+        return await _replayed(request, raw).form(max_files=MAX_FILES, max_fields=max_fields)
+    except Exception as error:  # malformed multipart, or too many parts
+        raise ApiError("invalid_body", f"the multipart body cannot be read: {error}") from None
+
+
+async def checked_files(request: Request, items: list) -> list[dict]:
+    """Uploaded files as intake takes them, each checked for size and type (413, 415)."""
+    max_file = request.app.state.settings.max_file
+    return [await _checked(item, max_file) for item in items]
 
 
 def _replayed(request: Request, raw: bytes) -> Request:

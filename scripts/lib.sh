@@ -51,3 +51,19 @@ ensure_rabbitmq() {
   echo "RabbitMQ did not start; see /var/log/rabbitmq" >&2
   return 1
 }
+
+# The browser tests drive Debian's Chromium through Playwright (Playwright's own browser
+# download cannot run here; the Debian package can).
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then
+    return 0
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing chromium"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  else
+    echo "Chromium is not installed at /usr/bin/chromium (the browser tests need it):" >&2
+    echo "  sudo apt-get install chromium" >&2
+    return 1
+  fi
+}

@@ -19,14 +19,19 @@ IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 async def submit(request: Request) -> JSONResponse:
     """A complaint from the app: JSON, or multipart with photos (gateway/uploads.py)."""
     key = idempotency_key(request)
-    client = request.client.host if request.client else "unknown"
-    request.app.state.app_throttle.check(
-        f"app:{client}", key or uuid.uuid4().hex, "complaints from this address"
-    )
+    throttle_app_client(request, key)
     body, files, _ = await complaint_with_files(request)
+    receipt = await record_app_complaint(request, body, files, key)
+    return JSONResponse(with_links(request, receipt), status_code=202)
+
+
+async def record_app_complaint(request: Request, body: object, files: list[dict], key: str | None):
+    """Records a resident's complaint (the app, the residents' pages) through intake: the
+    receipt, holding the secret tracking token for the request that created it. The
+    caller has checked the client's throttle."""
     # Without a client key every request is new, but a redelivered request is not.
     scoped_key = f"{Channel.SAPAMBAKITA}:{key}" if key else f"request:{uuid.uuid4().hex}"
-    receipt = await request.app.state.rpc.call(
+    return await request.app.state.rpc.call(
         "intake",
         "submit",
         channel=str(Channel.SAPAMBAKITA),
@@ -34,7 +39,14 @@ async def submit(request: Request) -> JSONResponse:
         idempotency_key=scoped_key,
         files=files,
     )
-    return JSONResponse(with_links(request, receipt), status_code=202)
+
+
+def throttle_app_client(request: Request, key: str | None) -> None:
+    """One client address may submit so many complaints per window (429 past it)."""
+    client = request.client.host if request.client else "unknown"
+    request.app.state.app_throttle.check(
+        f"app:{client}", key or uuid.uuid4().hex, "complaints from this address"
+    )
 
 
 def idempotency_key(request: Request) -> str | None:
@@ -71,10 +83,13 @@ async def notifications(request: Request) -> JSONResponse:
             raise ApiError("not_found", f"there is no complaint {ticket}")
         return JSONResponse({"ticket": ticket, "notifications": notices})
     token = request.query_params.get("token", "")
-    notices = await request.app.state.rpc.call(
-        "intake", "notifications", ticket=ticket, token=token
-    )
+    notices = await reporter_notices(request.app.state.rpc, ticket, token)
     return JSONResponse({"ticket": ticket, "notifications": notices})
+
+
+async def reporter_notices(rpc, ticket: str, token: str) -> list[dict]:
+    """The notices of the complaint whose secret tracking token this is (404 otherwise)."""
+    return await rpc.call("intake", "notifications", ticket=ticket, token=token)
 
 
 async def reply(request: Request) -> JSONResponse:
@@ -84,33 +99,50 @@ async def reply(request: Request) -> JSONResponse:
     key = idempotency_key(request)
     body = await json_body(request)
     text = body.get("text") if isinstance(body, dict) else None
-    answer = await request.app.state.rpc.call(
+    token = request.query_params.get("token", "")
+    answer = await reporter_reply(request.app.state.rpc, ticket, text, token, key)
+    return JSONResponse(answer, status_code=202)
+
+
+async def reporter_reply(rpc, ticket: str, text: object, token: str, key: str | None) -> dict:
+    """The reporter's answer, proven by the secret tracking token; recorded once per key."""
+    return await rpc.call(
         "intake",
         "reply",
         ticket=ticket,
         text=text,
         channel=str(Channel.SAPAMBAKITA),
-        proof={"token": request.query_params.get("token", "")},
+        proof={"token": token},
         reply_id=f"app:{key}" if key else f"request:{uuid.uuid4().hex}",
     )
-    return JSONResponse(answer, status_code=202)
 
 
 async def track(request: Request) -> JSONResponse:
     ticket = ticket_from(request)
     staff = await caller(request)
     rpc = request.app.state.rpc
-    if staff is not None:
-        agency = staff.agency if staff.role == Role.AGENCY_ADMIN else None
-        view = await rpc.call("reporting", "staff_view", ticket=ticket, agency=agency)
-    else:
-        view = await rpc.call("reporting", "tracking", ticket=ticket)
-    if view is None and (staff is None or staff.role != Role.AGENCY_ADMIN):
+    if staff is None:
+        return JSONResponse(await public_tracking(rpc, ticket))
+    agency = staff.agency if staff.role == Role.AGENCY_ADMIN else None
+    view = await rpc.call("reporting", "staff_view", ticket=ticket, agency=agency)
+    if view is None and staff.role != Role.AGENCY_ADMIN:
         # Recorded, but the read model has not caught up yet.
         view = await rpc.call("intake", "receipt", ticket=ticket)
     if view is None:
         raise ApiError("not_found", f"there is no complaint {ticket}")
     return JSONResponse(await with_clock(rpc, ticket, view))
+
+
+async def public_tracking(rpc, ticket: str) -> dict:
+    """What anyone holding the ticket number may see (never the reporter): the read
+    model's view, or intake's receipt while the read model catches up; 404 if none."""
+    view = await rpc.call("reporting", "tracking", ticket=ticket)
+    if view is None:
+        # Recorded, but the read model has not caught up yet.
+        view = await rpc.call("intake", "receipt", ticket=ticket)
+    if view is None:
+        raise ApiError("not_found", f"there is no complaint {ticket}")
+    return await with_clock(rpc, ticket, view)
 
 
 async def with_clock(rpc, ticket: str, view: dict) -> dict:
@@ -129,7 +161,11 @@ async def with_clock(rpc, ticket: str, view: dict) -> dict:
 
 
 def ticket_from(request: Request) -> str:
-    ticket = request.path_params["ticket"]
+    return checked_ticket(request.path_params["ticket"])
+
+
+def checked_ticket(ticket: str) -> str:
+    """A ticket number, or 404: what cannot be a ticket names no complaint."""
     if not TICKET_PATTERN.match(ticket):
         raise ApiError("not_found", f"{ticket!r} is not a ticket number (e.g. SMG-2026-000123)")
     return ticket

@@ -1,0 +1,130 @@
+"""What residents read for the services' ids: events of the timeline, notices, deadline
+states and scopes, in Bahasa Indonesia, and dates as they are written in Indonesia.
+
+The statuses' own labels come from the reporting service (tracking's `status_label`);
+these are the words for what the pages show besides them.
+"""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from services.contracts.events import EventType
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+# One line of the public timeline per event the read model records there.
+EVENT_LABELS: dict[str, str] = {
+    EventType.COMPLAINT_RECEIVED: "Pengaduan diterima",
+    EventType.COMPLAINT_TRIAGED: "Diperiksa sistem, menunggu verifikasi petugas",
+    EventType.COMPLAINT_CLASSIFIED: "Diverifikasi dan dikelompokkan oleh petugas",
+    EventType.COMPLAINT_REJECTED: "Tidak dapat diproses",
+    EventType.COMPLAINT_FORWARDED: "Diteruskan ke perangkat daerah",
+    EventType.COMPLAINT_ACCEPTED: "Diterima perangkat daerah untuk ditangani",
+    EventType.COMPLAINT_RETURNED: "Dikembalikan kepada petugas untuk ditinjau ulang",
+    EventType.COMPLAINT_RESOLVED: "Selesai ditindaklanjuti perangkat daerah",
+    EventType.COMPLAINT_CLOSED: "Selesai, hasil disampaikan kepada pelapor",
+    EventType.COMPLAINT_REOPENED: "Dibuka kembali untuk ditinjau ulang",
+    EventType.COMPLAINT_LINKED: "Digabungkan dengan pengaduan lain atas kejadian yang sama",
+    EventType.COMPLAINT_UNLINKED: "Dipisahkan kembali dari pengaduan lain",
+    EventType.REPORTER_NOTIFIED: "Pemberitahuan kepada pelapor",
+    EventType.REPORTER_REPLIED: "Pelapor menyampaikan keterangan tambahan",
+}
+# Events the read model keeps out of the timeline (clock flags, deliveries, and the
+# channels' raw messages, which never reach it): no label is needed for them.
+NOT_IN_TIMELINE = frozenset(
+    {
+        EventType.NOTICE_DELIVERY,
+        EventType.DEADLINE_SET,
+        EventType.SLA_WARNING,
+        EventType.SLA_STAGE_OVERDUE,
+        EventType.SLA_BREACHED,
+        EventType.SLA_PAUSED,
+        EventType.SLA_RESUMED,
+        EventType.SMS_RECEIVED,
+        EventType.SOCIAL_RECEIVED,
+    }
+)
+
+NOTICE_LABELS: dict[str, str] = {
+    "received": "Tanda terima",
+    "forwarded": "Pengaduan diteruskan",
+    "info_requested": "Permintaan keterangan tambahan",
+    "rejected": "Pengaduan tidak dapat diproses",
+    "resolved": "Hasil tindak lanjut",
+}
+
+DELIVERY_LABELS: dict[str, str] = {
+    "in_app": "dapat dibaca di halaman ini",
+    "pending": "menunggu dikirim",
+    "delivered": "terkirim",
+    "failed": "gagal dikirim",
+    "ready": "surat siap dikirim",
+}
+
+# The clock's live state (tracking's deadline.state) and the read model's sla_state.
+DEADLINE_STATE_LABELS: dict[str, str] = {
+    "on_track": "Sesuai jadwal",
+    "due_soon": "Mendekati batas waktu",
+    "paused": "Dihentikan sementara, menunggu keterangan pelapor",
+    "breached": "Melewati batas waktu",
+    "overdue": "Melewati batas waktu",
+    "stopped": "Selesai, waktu tidak lagi dihitung",
+}
+
+SCOPE_LABELS: dict[str, str] = {
+    "single_agency": "ditangani satu perangkat daerah",
+    "cross_agency": "ditangani beberapa perangkat daerah",
+    "cross_institution": "melibatkan instansi di luar Pemerintah Kota Semarang",
+}
+
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def event_label(entry: dict) -> str:
+    """The timeline line for one entry; an event this version does not know yet is
+    shown by the status it led to, so a new event type never breaks the page."""
+    return EVENT_LABELS.get(entry.get("event") or "") or entry.get("label") or "Perubahan status"
+
+
+def label(table: dict[str, str], key: object, fallback: str = "-") -> str:
+    return table.get(str(key), fallback) if key is not None else fallback
+
+
+def parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=JAKARTA)
+
+
+def date_text(value: object) -> str:
+    """'5 Desember 2026' (Asia/Jakarta), or '-' when there is no date."""
+    local = _local(value)
+    return "-" if local is None else f"{local.day} {MONTHS[local.month - 1]} {local.year}"
+
+
+def time_text(value: object) -> str:
+    """'5 Desember 2026, 14.05 WIB' (Indonesian writes the time with a dot)."""
+    local = _local(value)
+    return "-" if local is None else f"{date_text(value)}, {local:%H.%M} WIB"
+
+
+def _local(value: object) -> datetime | None:
+    moment = parse_time(value)
+    return None if moment is None else moment.astimezone(JAKARTA)

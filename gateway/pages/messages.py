@@ -1,0 +1,89 @@
+"""Intake's refusals, said to the resident in Bahasa Indonesia next to the field.
+
+The rules stay in intake (and in gateway/uploads.py for files): its error names the
+field and the limit ("title: must be at least 5 characters"); here only the words are
+translated, with the numbers taken from the error itself, never a second copy of a rule.
+"""
+
+import re
+
+from gateway.errors import ApiError
+
+# Intake's field paths, by the name of the form input that feeds them.
+INPUT_FOR_FIELD: dict[str, str] = {
+    "reporter": "name",
+    "reporter.name": "name",
+    "reporter.phone": "phone",
+    "reporter.email": "email",
+    "reporter.anonymous": "anonymous",
+    "reporter.confidential": "confidential",
+    "title": "title",
+    "description": "description",
+    "location": "kecamatan",
+    "location.kecamatan": "kecamatan",
+    "location.kelurahan": "kelurahan",
+    "location.address": "address",
+    "location.lat": "position",
+    "location.lon": "position",
+    "attachments": "attachments",
+    "text": "text",
+}
+
+FIELD_NAMES: dict[str, str] = {
+    "name": "Nama",
+    "phone": "Nomor telepon",
+    "email": "E-mail",
+    "title": "Judul",
+    "description": "Uraian",
+    "kecamatan": "Kecamatan",
+    "kelurahan": "Kelurahan",
+    "address": "Alamat",
+    "position": "Lokasi dari peramban",
+    "attachments": "Foto",
+    "text": "Jawaban",
+}
+
+# (intake's words after "field: ", the Indonesian words with the same numbers).
+PHRASES: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"^is required$"), "wajib diisi."),
+    (re.compile(r"^must be at least (\d+) characters$"), "minimal {0} karakter."),
+    (re.compile(r"^must be at most (\d+) characters$"), "maksimal {0} karakter."),
+    (re.compile(r"^must be a phone number"), "tulis nomor telepon, misalnya 081234567890."),
+    (re.compile(r"^must be an email address"), "tulis alamat e-mail, misalnya nama@contoh.id."),
+    (
+        re.compile(r"^give a phone number or an email"),
+        "isi nomor telepon atau e-mail agar hasilnya dapat sampai kepada Anda "
+        "(atau pilih melapor tanpa nama).",
+    ),
+    (re.compile(r"^must be a kecamatan of Kota Semarang"), "pilih kecamatan di Kota Semarang."),
+    (re.compile(r"^must be a number$"), "harus berupa angka."),
+    (re.compile(r"^must be between (\S+) and (\S+)$"), "harus antara {0} dan {1}."),
+)
+
+BY_CODE: dict[str, str] = {
+    "unsupported_media_type": "Foto harus berupa berkas JPEG atau PNG (pindaian boleh PDF).",
+    "body_too_large": "Berkas terlalu besar: satu foto paling besar {file_mb} MB, "
+    "semua lampiran bersama paling besar {upload_mb} MB.",
+    "invalid_body": "Formulir tidak terbaca utuh. Silakan kirim ulang.",
+    "too_many_requests": "Terlalu banyak pengaduan dari alamat ini dalam waktu singkat. "
+    "Silakan coba lagi beberapa menit lagi.",
+    "idempotency_key_reused": "Formulir ini sudah pernah dikirim dengan isi lain. "
+    "Periksa isiannya lalu kirim sekali lagi sebagai pengaduan baru.",
+}
+
+
+def field_error(error: ApiError, file_mb: int = 5, upload_mb: int = 10) -> tuple[str, str]:
+    """(form input, Indonesian message) for a refusal; the input is "" when the error
+    belongs to the whole form."""
+    if error.code in BY_CODE:
+        where = "attachments" if error.code in ("unsupported_media_type", "body_too_large") else ""
+        return where, BY_CODE[error.code].format(file_mb=file_mb, upload_mb=upload_mb)
+    field = error.field or ""
+    where = INPUT_FOR_FIELD.get(field, "")
+    words = error.message.split(": ", 1)[1] if ": " in error.message else error.message
+    for pattern, indonesian in PHRASES:
+        found = pattern.match(words)
+        if found:
+            name = FIELD_NAMES.get(where, "Isian ini")
+            return where, f"{name}: {indonesian.format(*found.groups())}"
+    return where, "Isian ini tidak dapat diterima. Periksa kembali lalu kirim ulang."

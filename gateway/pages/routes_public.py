@@ -1,0 +1,308 @@
+"""The residents' pages: the complaint form and its receipt, tracking by ticket number,
+and the secret-link page with the reporter's notices and an answer form.
+
+Every page calls the same RPC layer and the same helpers as the JSON API
+(gateway/routes/complaints.py, gateway/uploads.py, gateway/body.py); intake decides
+what a complaint or an answer must hold, and the page says its refusal in Indonesian.
+"""
+
+import json
+import logging
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from gateway.body import parse_json
+from gateway.errors import ApiError
+from gateway.pages import complaint_form, labels
+from gateway.pages.csrf import FIELD as CSRF_FIELD
+from gateway.pages.errors import CSRF_REFUSED, SECRET_LINK_INVALID
+from gateway.pages.messages import field_error
+from gateway.pages.receipts import receipt_path
+from gateway.pages.rendering import render
+from gateway.routes.complaints import (
+    IDEMPOTENCY_KEY,
+    checked_ticket,
+    public_tracking,
+    record_app_complaint,
+    reporter_notices,
+    reporter_reply,
+    throttle_app_client,
+)
+from gateway.uploads import MAX_FILES, checked_files, read_form
+from services.contracts.reference import KECAMATAN, TICKET_PATTERN
+
+log = logging.getLogger(__name__)
+
+# The complaint form's inputs (14) with room to spare; the answer form has four.
+MAX_FORM_FIELDS = 20
+MAX_REPLY_FIELDS = 8
+MB = 1024 * 1024
+
+
+async def home(request: Request) -> Response:
+    return complaint_page(request, complaint_form.empty_values(), complaint_form.new_key())
+
+
+async def submit(request: Request) -> Response:
+    """The form's POST: a complaint through intake, as POST /api/v1/complaints makes it,
+    then 303 to the receipt; refused, the form again with intake's reasons."""
+    form = await read_form(request, MAX_FORM_FIELDS)
+    try:
+        require_csrf(request, form)
+        key = _form_key(form, "idempotency_key")
+        values = complaint_form.typed_values(form)
+        try:
+            throttle_app_client(request, key)
+            # The one reader of every JSON body: NFC text, no NUL, nothing BSON cannot hold.
+            body = parse_json(json.dumps(complaint_form.complaint_body(form)))
+            files = await checked_files(request, complaint_form.chosen_files(form))
+            receipt = await record_app_complaint(request, body, files, key)
+        except ApiError as error:
+            if error.status >= 500 or error.status in (401, 403, 404):
+                raise
+            if error.code == "idempotency_key_reused":
+                key = None  # a new form key, so the corrected form can be sent
+            return complaint_page(
+                request, values, key or complaint_form.new_key(), error, error.status
+            )
+    finally:
+        await form.close()
+    ticket = receipt["ticket"]
+    response = RedirectResponse(receipt_path(ticket), status_code=303)
+    return request.app.state.receipts.give(
+        response, ticket, receipt.get("tracking_token"), receipt.get("resubmission") is True
+    )
+
+
+def complaint_page(
+    request: Request,
+    values: dict[str, str],
+    key: str,
+    error: ApiError | None = None,
+    status_code: int = 200,
+) -> Response:
+    errors: dict[str, str] = {}
+    form_error = None
+    if error is not None:
+        settings = request.app.state.settings
+        where, message = field_error(error, settings.max_file // MB, settings.max_upload // MB)
+        if where:
+            errors[where] = message
+        else:
+            form_error = message
+    return render(
+        request,
+        "home.html",
+        {
+            "values": values,
+            "errors": errors,
+            "form_error": form_error,
+            "idempotency_key": key,
+            "csrf_token": request.app.state.csrf.token(request),
+            "kecamatan": KECAMATAN,
+            "max_files": MAX_FILES,
+            "max_file_mb": request.app.state.settings.max_file // MB,
+        },
+        status_code=status_code,
+    )
+
+
+async def receipt(request: Request) -> Response:
+    """The ticket number and, once, the secret link handed over by the POST."""
+    ticket = checked_ticket(request.path_params["ticket"])
+    handed = request.app.state.receipts.take(request, ticket)
+    view = await public_tracking(request.app.state.rpc, ticket)
+    token = handed["token"] if handed else None
+    response = render(
+        request,
+        "receipt.html",
+        {
+            "ticket": ticket,
+            "received_at": view.get("received_at"),
+            "secret_url": secret_url(request, ticket, token) if token else None,
+            "resubmission": bool(handed and handed["resubmission"]),
+        },
+        private=True,
+    )
+    return request.app.state.receipts.forget(response, ticket)
+
+
+async def track_form(request: Request) -> Response:
+    """The tracking form (a GET form: it works without JavaScript and changes nothing)."""
+    typed = request.query_params.get("tiket")
+    if typed is None:
+        return render(request, "track_form.html", {"typed": "", "error": None})
+    ticket = "".join(typed.split()).upper()
+    if TICKET_PATTERN.match(ticket):
+        return RedirectResponse(f"/lacak/{ticket}", status_code=303)
+    error = "Nomor tiket ditulis seperti SMG-2026-000123 (lihat tanda terima Anda)."
+    return render(
+        request, "track_form.html", {"typed": typed[:40], "error": error}, status_code=422
+    )
+
+
+async def track(request: Request) -> Response:
+    """The public timeline (what GET /api/v1/complaints/{ticket} shows anyone)."""
+    ticket = checked_ticket(request.path_params["ticket"])
+    view = await public_tracking(request.app.state.rpc, ticket)
+    return render(request, "track.html", {"c": await tracking_model(request, view)})
+
+
+async def notices(request: Request) -> Response:
+    """The secret-link page: the reporter's notices, and the answer form while the
+    complaint waits for the reporter."""
+    ticket = checked_ticket(request.path_params["ticket"])
+    token = request.query_params.get("token", "")
+    sent = request.query_params.get("terkirim") == "1"
+    return await notices_page(request, ticket, token, text="", error=None, sent=sent)
+
+
+async def reply(request: Request) -> Response:
+    """The answer form's POST: the same RPC as POST /api/v1/complaints/{ticket}/replies."""
+    ticket = checked_ticket(request.path_params["ticket"])
+    form = await read_form(request, MAX_REPLY_FIELDS)
+    try:
+        require_csrf(request, form)
+        token = _form_text(form, "token")
+        text = _form_text(form, "text")
+        try:
+            checked = parse_json(json.dumps({"text": text}))
+            await reporter_reply(
+                request.app.state.rpc, ticket, checked["text"], token, _form_key(form, "reply_key")
+            )
+        except ApiError as error:
+            if error.code == "not_found":
+                raise SECRET_LINK_INVALID from None
+            if error.status >= 500 or error.status in (401, 403):
+                raise
+            _, message = field_error(error)
+            return await notices_page(request, ticket, token, text, message, status_code=422)
+    finally:
+        await form.close()
+    return RedirectResponse(
+        f"/aduan/{ticket}/pemberitahuan?token={quote(token, safe='')}&terkirim=1",
+        status_code=303,
+    )
+
+
+async def notices_page(
+    request: Request,
+    ticket: str,
+    token: str,
+    text: str,
+    error: str | None,
+    sent: bool = False,
+    status_code: int = 200,
+) -> Response:
+    rpc = request.app.state.rpc
+    try:
+        listed = await reporter_notices(rpc, ticket, token)
+    except ApiError as refused:
+        if refused.code == "not_found":
+            raise SECRET_LINK_INVALID from None
+        raise
+    view = await public_tracking(rpc, ticket)
+    questions = [n for n in listed if n.get("about") == "info_requested"]
+    return render(
+        request,
+        "notices.html",
+        {
+            "c": await tracking_model(request, view),
+            "notices": [notice_model(n) for n in reversed(listed)],
+            "awaiting_answer": awaiting_reporter(view),
+            "question": questions[-1]["message"] if questions else None,
+            "token": token,
+            "text": text,
+            "error": error,
+            "sent": sent,
+            "reply_key": complaint_form.new_key(),
+            "csrf_token": request.app.state.csrf.token(request),
+        },
+        status_code=status_code,
+        private=True,
+    )
+
+
+def awaiting_reporter(view: dict) -> bool:
+    """The clock is paused for the reporter (a question was asked, or staff paused it)."""
+    deadline = view.get("deadline") or {}
+    return deadline.get("state") == "paused" or view.get("sla_state") == "paused"
+
+
+async def tracking_model(request: Request, view: dict) -> dict:
+    """The public view as the templates read it: every key present, labels resolved.
+    Built only from the public tracking view, which never holds the reporter."""
+    deadline = view.get("deadline") or None
+    state = (deadline or {}).get("state") or view.get("sla_state")
+    return {
+        "ticket": view["ticket"],
+        "status_label": view.get("status_label") or "Diterima",
+        "category_label": view.get("category_label"),
+        "agency": await agency_name(request, view.get("agency")),
+        "kecamatan": view.get("kecamatan"),
+        "received_at": view.get("received_at"),
+        "title": view.get("title"),
+        "description": view.get("description"),
+        # intake's receipt, answering while the read model catches up, has no timeline
+        "pending": "timeline" not in view,
+        "deadline": None
+        if deadline is None
+        else {
+            "due_at": deadline.get("due_at"),
+            "working_days": deadline.get("working_days"),
+            "remaining": deadline.get("remaining_working_days"),
+            "state": labels.label(labels.DEADLINE_STATE_LABELS, state, "Sesuai jadwal"),
+            "scope": labels.label(labels.SCOPE_LABELS, deadline.get("scope"), ""),
+        },
+        "timeline": [
+            {"label": labels.event_label(e), "at": e.get("at"), "note": e.get("note")}
+            for e in view.get("timeline", [])
+        ],
+    }
+
+
+def notice_model(notice: dict) -> dict:
+    delivery = (notice.get("delivery") or {}).get("status")
+    return {
+        "label": labels.label(labels.NOTICE_LABELS, notice.get("about"), "Pemberitahuan"),
+        "message": notice.get("message") or "",
+        "at": notice.get("at"),
+        "delivery": labels.label(labels.DELIVERY_LABELS, delivery, ""),
+    }
+
+
+async def agency_name(request: Request, code: str | None) -> str | None:
+    """The agency's name from the directory (GET /api/v1/agencies); its code when the
+    directory cannot be read, so tracking still answers."""
+    if not code:
+        return None
+    try:
+        listed = await run_in_threadpool(request.app.state.identity.agencies)
+    except Exception as error:  # the gateway's database is down: the code still says it
+        log.warning("agency directory unreadable: %r", error)
+        return code
+    return next((a["name"] for a in listed if a["code"] == code), code)
+
+
+def secret_url(request: Request, ticket: str, token: str) -> str:
+    base = request.app.state.settings.public_url
+    return f"{base}/aduan/{ticket}/pemberitahuan?token={quote(token, safe='')}"
+
+
+def require_csrf(request: Request, form: FormData) -> None:
+    if not request.app.state.csrf.valid(request, form.get(CSRF_FIELD)):
+        raise CSRF_REFUSED
+
+
+def _form_key(form: FormData, name: str) -> str | None:
+    value = form.get(name)
+    return value if isinstance(value, str) and IDEMPOTENCY_KEY.match(value) else None
+
+
+def _form_text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
