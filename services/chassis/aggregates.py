@@ -123,6 +123,20 @@ class Aggregates:
             return decided
         raise ConcurrentUpdate(f"{key}: too many concurrent updates")
 
+    def change_read(self, doc: dict, decide: Decide) -> dict | None:
+        """As change(), deciding on a document the caller has just read, so without
+        reading it again: returns the document as saved (None when nothing changed), or
+        raises ConcurrentUpdate when it changed since it was read."""
+        decided = decide(public_state(doc))
+        if decided is None:
+            return None
+        self._save(doc["_id"], doc, decided, None)
+        saved = {**doc, **decided.state, VERSION: doc[VERSION] + 1}
+        if decided.events:
+            saved[OUTBOX] = [*doc.get(OUTBOX, ()), *decided.events]
+            self.to_relay.append(Unpublished(self, doc["_id"], saved[OUTBOX], saved[VERSION]))
+        return saved
+
     def _save(self, key: str, doc: dict | None, change: Change, applying: str | None) -> None:
         applied = [applying] if applying else []
         if doc is None:
