@@ -2,9 +2,12 @@
 do what each worker would do with commands of its own.
 
 A worker calls `submit(item)` and waits (a green thread, under eventlet) until the
-batch that holds its item is done; an error for its item, or for the whole batch, is
-raised in that worker, so its message is retried like any failed handler. Nothing is
-acknowledged before its batch is saved.
+batch that holds its item is done; an error for its item is raised in that worker, so
+its message is retried like any failed handler. Nothing is acknowledged before its
+batch is saved. A batch that fails as a whole (a broken item the flush did not expect,
+an outage) is flushed again item by item, so that one poison message cannot take the
+events beside it to their dead queue with it; flushing is idempotent, so items saved
+before the failure are saved again as no-ops.
 """
 
 from collections.abc import Callable
@@ -54,10 +57,23 @@ class Batcher(Generic[T]):
         batch, self._waiting = self._waiting, []
         if not batch:
             return
+        items = [pending.item for pending in batch]
         try:
-            errors = self.flush([pending.item for pending in batch])
-        except Exception as error:  # the whole batch failed: every worker retries
-            errors = dict.fromkeys(range(len(batch)), error)
+            errors = self.flush(items)
+        except Exception as error:
+            errors = self._one_by_one(items) if len(items) > 1 else {0: error}
         for index, pending in enumerate(batch):
             pending.error = errors.get(index)
             pending.done.send()
+
+    def _one_by_one(self, items: list[T]) -> dict[int, BaseException]:
+        errors: dict[int, BaseException] = {}
+        for index, item in enumerate(items):
+            try:
+                failed = self.flush([item])
+            except Exception as error:
+                errors[index] = error
+            else:
+                if 0 in failed:
+                    errors[index] = failed[0]
+        return errors

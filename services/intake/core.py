@@ -382,25 +382,33 @@ def notice_text(ticket: str, about: Notice, details: dict) -> str:
     if about == Notice.INFO_REQUESTED:
         return (
             f"Untuk menindaklanjuti pengaduan nomor {ticket}, petugas memerlukan keterangan "
-            f"tambahan: {details['question']}. Mohon sampaikan melalui saluran yang sama "
+            f"tambahan: {_sentence(details['question'])} Mohon sampaikan melalui saluran yang sama "
             "dengan menyebut nomor pengaduan."
         )
     if about == Notice.REJECTED:
         return (
             f"Pengaduan Anda nomor {ticket} tidak dapat kami proses. "
-            f"Alasan: {details['reason']}. Anda dapat mengajukan pengaduan baru "
+            f"Alasan: {_sentence(details['reason'])} Anda dapat mengajukan pengaduan baru "
             "dengan keterangan yang lebih lengkap."
         )
     if details.get("primary"):
         return (
             f"Pengaduan Anda nomor {ticket} menyangkut kejadian yang sama dengan pengaduan "
             f"nomor {details['primary']}, yang telah ditindaklanjuti. Tindak lanjut: "
-            f"{details['follow_up']}. Terima kasih telah menyampaikan pengaduan."
+            f"{_sentence(details['follow_up'])} Terima kasih telah menyampaikan pengaduan."
         )
     return (
         f"Pengaduan Anda nomor {ticket} telah ditindaklanjuti. "
-        f"Tindak lanjut: {details['follow_up']}. Terima kasih telah menyampaikan pengaduan."
+        f"Tindak lanjut: {_sentence(details['follow_up'])} Terima kasih telah menyampaikan "
+        "pengaduan."
     )
+
+
+def _sentence(text: str) -> str:
+    """Staff's words as a sentence of the notice: a full stop unless they end with one
+    (a question already ends with "?"; "terdekat.." read as a typo)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 def delivered_through_channel(complaint: dict) -> bool:

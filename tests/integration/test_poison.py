@@ -27,6 +27,15 @@ RAISES = (
 POISON = (UNDECODABLE, UNKNOWN_ENVELOPE, RAISES)
 
 
+def where_is(stack, ticket: str, queues: list[str]) -> str:
+    fields = {"_outbox.type": 1, "_pending": 1, "_lease": 1, "_v": 1, "status": 1}
+    intake = stack.database("intake").complaints.find_one({"_id": ticket}, fields)
+    review = stack.database("triage").reviews.find_one({"_id": ticket}, fields)
+    view = stack.database("reporting").views.find_one({"_id": ticket}, {"status": 1})
+    waiting = {q: n for q in queues if (n := stack.vhost.messages(q))}
+    return f"intake {intake}; triage {review}; reporting {view}; queued {waiting}"
+
+
 def put(channel, queue: str, body: bytes) -> None:
     channel.basic_publish(
         "",
@@ -65,7 +74,10 @@ def test_poison_on_every_queue_is_parked_and_work_flows_meanwhile(stack):
     # Meanwhile a real complaint goes through the whole pipeline.
     api = Api(stack.url)
     ticket = api.submit(complaint()).json()["ticket"]
-    api.wait_status(ticket, "awaiting_review", timeout=60)
+    try:
+        api.wait_status(ticket, "awaiting_review", timeout=60)
+    except AssertionError as stuck:  # say where it stopped: an outbox, a queue, a view
+        raise AssertionError(f"{stuck}; {where_is(stack, ticket, queues)}") from None
 
     def all_parked() -> bool:
         return all(

@@ -134,7 +134,23 @@ def test_forwarding_and_questions_are_notices_too():
         EventType.SLA_PAUSED, {"question": "Di RT berapa lokasinya?"}, names
     )
     assert about == "info_requested"
-    assert "Di RT berapa lokasinya?" in core.notice_text("T", about, details)
+    assert "Di RT berapa lokasinya? Mohon" in core.notice_text("T", about, details)
+
+
+def test_staff_s_words_end_one_sentence_of_the_notice_whatever_they_end_with():
+    """A question, a reason or a follow-up written with or without its full stop reads as
+    one sentence: never "terdekat.." nor "lokasinya?."."""
+    for words, shown in (
+        ("Mohon foto lokasi terdekat.", "Mohon foto lokasi terdekat. Mohon"),
+        ("Mohon foto lokasi terdekat  ", "Mohon foto lokasi terdekat. Mohon"),
+        ("Di RT berapa?", "Di RT berapa? Mohon"),
+    ):
+        assert shown in core.notice_text("T", core.Notice.INFO_REQUESTED, {"question": words})
+    rejected = core.notice_text("T", core.Notice.REJECTED, {"reason": "Bukan wewenang kota."})
+    assert "Alasan: Bukan wewenang kota. Anda" in rejected
+    resolved = core.notice_text("T", core.Notice.RESOLVED, {"follow_up": "Lampu diganti"})
+    assert "Tindak lanjut: Lampu diganti. Terima kasih" in resolved
+    assert ".." not in resolved + rejected
 
 
 def test_an_anonymous_app_reporter_reads_notices_only_through_the_link():
