@@ -8,10 +8,15 @@ from gateway.identity import Role, Staff
 
 
 def bearer_token(request: Request) -> str | None:
-    """The token of the Authorization header; None without the header."""
+    """The token of the Authorization header; without the header, the token of a staff
+    page's session, or None.
+
+    Only the staff pages set `request.state.staff_token` (gateway/pages/session.py, from
+    their signed session cookie, on their own paths): a cookie never authenticates a
+    call to the JSON API, so another site cannot make a browser call it."""
     header = request.headers.get("authorization")
     if header is None:
-        return None
+        return getattr(request.state, "staff_token", None)
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError("unauthorized", "send the header Authorization: Bearer <token>")

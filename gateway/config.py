@@ -20,6 +20,8 @@
 | ADUAN_THROTTLE_WINDOW | 600 | the throttling window in seconds |
 | ADUAN_PAGE_SECRET | (random) | signs the pages' CSRF tokens and receipt cookies (scripts/run |
 |   |   | generates one); random per process if unset: forms then fail after a restart |
+| ADUAN_SESSION_IDLE | 1800 | seconds without a request after which a staff page session ends |
+|   |   | (sign in again); the token's own ADUAN_TOKEN_TTL still applies |
 """
 
 import os
@@ -47,6 +49,7 @@ class GatewaySettings:
     throttle_login_limit: int
     throttle_window: float
     page_secret: str
+    session_idle: int = 1800
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "GatewaySettings":
@@ -73,4 +76,5 @@ class GatewaySettings:
             throttle_window=float(env.get("ADUAN_THROTTLE_WINDOW", "600")),
             # Without a configured secret the pages still work, for this process's life.
             page_secret=env.get("ADUAN_PAGE_SECRET") or secrets.token_hex(32),
+            session_idle=int(env.get("ADUAN_SESSION_IDLE", "1800")),
         )

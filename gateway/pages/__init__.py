@@ -9,12 +9,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from gateway.config import GatewaySettings
-from gateway.pages import routes_public
+from gateway.pages import routes_public, routes_report, routes_sign_in, routes_work
 from gateway.pages.csrf import CsrfGuard
 from gateway.pages.errors import page_aware
 from gateway.pages.receipts import ReceiptHandOver
 from gateway.pages.rendering import STATIC_DIR
 from gateway.pages.security import PageHeaders
+from gateway.pages.session import StaffSessions
 
 SECRET_LINK = "/aduan/{ticket}/pemberitahuan"
 
@@ -26,6 +27,17 @@ ROUTES = [
     Route(SECRET_LINK, routes_public.reply, methods=["POST"]),
     Route("/lacak", routes_public.track_form),
     Route("/lacak/{ticket}", routes_public.track),
+    Route("/laporan", routes_report.latest),
+    Route("/laporan/{month}", routes_report.monthly),
+    Route("/laporan/{month}/{chart}.svg", routes_report.chart),
+    # Staff: sign-in and each role's work (see docs/console.md).
+    Route("/masuk", routes_sign_in.sign_in_form),
+    Route("/masuk", routes_sign_in.sign_in, methods=["POST"]),
+    Route("/keluar", routes_sign_in.sign_out, methods=["POST"]),
+    Route("/kerja", routes_work.worklist),
+    Route("/kerja/{ticket}", routes_work.complaint),
+    Route("/kerja/{ticket}/lampiran/{file_id}", routes_work.attachment),
+    Route("/kerja/{ticket}/{aksi}", routes_work.act, methods=["POST"]),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
 
@@ -36,6 +48,7 @@ def start(state: State, settings: GatewaySettings) -> None:
     secure = settings.public_url.startswith("https://")
     state.csrf = CsrfGuard(settings.page_secret, secure)
     state.receipts = ReceiptHandOver(settings.page_secret, secure)
+    state.sessions = StaffSessions(settings.page_secret, secure, settings.session_idle)
 
 
 __all__ = ["ROUTES", "PageHeaders", "page_aware", "start"]

@@ -27,6 +27,16 @@ INPUT_FOR_FIELD: dict[str, str] = {
     "location.lon": "position",
     "attachments": "attachments",
     "text": "text",
+    # The staff pages' forms (gateway/pages/work_forms.py) name their inputs as the API's
+    # fields.
+    "reason": "reason",
+    "follow_up": "follow_up",
+    "question": "question",
+    "category": "category",
+    "scope": "scope",
+    "agencies": "agencies",
+    "agency": "agency",
+    "to": "to",
 }
 
 FIELD_NAMES: dict[str, str] = {
@@ -41,6 +51,14 @@ FIELD_NAMES: dict[str, str] = {
     "position": "Lokasi dari peramban",
     "attachments": "Foto",
     "text": "Jawaban",
+    "reason": "Alasan",
+    "follow_up": "Tindak lanjut",
+    "question": "Pertanyaan",
+    "category": "Kategori",
+    "scope": "Cakupan",
+    "agencies": "Perangkat daerah",
+    "agency": "Perangkat daerah",
+    "to": "Nomor tiket",
 }
 
 # (intake's words after "field: ", the Indonesian words with the same numbers).
@@ -58,6 +76,7 @@ PHRASES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"^must be a kecamatan of Kota Semarang"), "pilih kecamatan di Kota Semarang."),
     (re.compile(r"^must be a number$"), "harus berupa angka."),
     (re.compile(r"^must be between (\S+) and (\S+)$"), "harus antara {0} dan {1}."),
+    (re.compile(r"^must be one of"), "pilih salah satu pilihan yang tersedia."),
 )
 
 BY_CODE: dict[str, str] = {

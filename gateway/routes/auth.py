@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse
 
 from gateway.body import json_body
 from gateway.errors import ApiError
+from gateway.identity import Staff
 
 
 async def token(request: Request) -> JSONResponse:
@@ -19,16 +20,7 @@ async def token(request: Request) -> JSONResponse:
         if not isinstance(value, str) or not value:
             raise ApiError("invalid_field", f"{name}: required, a string", name)
     settings = request.app.state.settings
-    # Failed sign-ins per username are limited, so passwords cannot be guessed at speed.
-    failures = request.app.state.login_throttle
-    failures.ensure_room(f"login:{username.casefold()}", "failed sign-ins for this username")
-    issued = await run_in_threadpool(
-        request.app.state.identity.issue_token, username, password, settings.token_ttl
-    )
-    if issued is None:
-        failures.record(f"login:{username.casefold()}", uuid.uuid4().hex)
-        raise ApiError("invalid_credentials", "wrong username or password")
-    access_token, staff = issued
+    access_token, staff = await sign_in(request, username, password)
     return JSONResponse(
         {
             "access_token": access_token,
@@ -38,6 +30,26 @@ async def token(request: Request) -> JSONResponse:
             "agency": staff.agency,
         }
     )
+
+
+async def sign_in(request: Request, username: str, password: str) -> tuple[str, Staff]:
+    """A new token for the user, or invalid_credentials (401); too many failed sign-ins
+    for the username in the window are too_many_requests (429). The API's token endpoint
+    and the sign-in page both come here."""
+    # Failed sign-ins per username are limited, so passwords cannot be guessed at speed.
+    failures = request.app.state.login_throttle
+    key = f"login:{username.casefold()}"
+    failures.ensure_room(key, "failed sign-ins for this username")
+    issued = await run_in_threadpool(
+        request.app.state.identity.issue_token,
+        username,
+        password,
+        request.app.state.settings.token_ttl,
+    )
+    if issued is None:
+        failures.record(key, uuid.uuid4().hex)
+        raise ApiError("invalid_credentials", "wrong username or password")
+    return issued
 
 
 async def agencies(request: Request) -> JSONResponse:

@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 from gateway.auth import caller
 from gateway.body import json_body
 from gateway.errors import ApiError, BackendUnavailable
-from gateway.identity import Role
+from gateway.identity import Role, Staff
 from gateway.uploads import complaint_with_files
 from services.contracts.reference import TICKET_PATTERN, Channel
 
@@ -123,6 +123,12 @@ async def track(request: Request) -> JSONResponse:
     rpc = request.app.state.rpc
     if staff is None:
         return JSONResponse(await public_tracking(rpc, ticket))
+    return JSONResponse(await staff_tracking(rpc, staff, ticket))
+
+
+async def staff_tracking(rpc, staff: Staff, ticket: str) -> dict:
+    """The staff view (text always, scope, agencies, suggestion) with the live clock;
+    reporting refuses an agency admin another agency's complaint (403)."""
     agency = staff.agency if staff.role == Role.AGENCY_ADMIN else None
     view = await rpc.call("reporting", "staff_view", ticket=ticket, agency=agency)
     if view is None and staff.role != Role.AGENCY_ADMIN:
@@ -130,7 +136,7 @@ async def track(request: Request) -> JSONResponse:
         view = await rpc.call("intake", "receipt", ticket=ticket)
     if view is None:
         raise ApiError("not_found", f"there is no complaint {ticket}")
-    return JSONResponse(await with_clock(rpc, ticket, view))
+    return await with_clock(rpc, ticket, view)
 
 
 async def public_tracking(rpc, ticket: str) -> dict:

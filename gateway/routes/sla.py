@@ -4,12 +4,14 @@ pausing the clock while a complaint awaits the reporter."""
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from gateway.actions import check_agency
 from gateway.auth import require
 from gateway.body import json_body
 from gateway.errors import ApiError
 from gateway.identity import Role, Staff
 from gateway.params import path_int
 from gateway.routes.complaints import ticket_from
+from gateway.routes.staff import run_action
 
 
 async def calendar(request: Request) -> JSONResponse:
@@ -61,46 +63,28 @@ async def digest(request: Request) -> JSONResponse:
 async def history(request: Request) -> JSONResponse:
     staff = await require(request)
     ticket = ticket_from(request)
-    await check_agency(request, staff, ticket)
-    found = await request.app.state.rpc.call("sla", "history", ticket=ticket)
+    found = await sla_history(request, staff, ticket)
     if found is None:
         raise ApiError("not_found", f"complaint {ticket} has no deadline yet")
     return JSONResponse(found)
 
 
+async def sla_history(request: Request, staff: Staff, ticket: str) -> dict | None:
+    """Every deadline the complaint had and why, and its timers (agency admin: own
+    agency's only); None before the first deadline."""
+    await check_agency(request, staff, ticket)
+    return await request.app.state.rpc.call("sla", "history", ticket=ticket)
+
+
 async def pause(request: Request) -> JSONResponse:
-    return await _clock_command(request, "pause")
+    return await run_action(request, "pause")
 
 
 async def resume(request: Request) -> JSONResponse:
-    return await _clock_command(request, "resume")
+    return await run_action(request, "resume")
 
 
 async def request_info(request: Request) -> JSONResponse:
     """Asks the reporter for missing information (`{"question"}`): the clock pauses and
     the question reaches the reporter through their channel."""
-    staff = await require(request, Role.OFFICER, Role.AGENCY_ADMIN)
-    ticket = ticket_from(request)
-    body = await json_body(request)
-    await check_agency(request, staff, ticket)
-    result = await request.app.state.rpc.call(
-        "sla", "request_info", ticket=ticket, body=body, by=staff.username
-    )
-    return JSONResponse(result)
-
-
-async def _clock_command(request: Request, method: str) -> JSONResponse:
-    staff = await require(request, Role.OFFICER, Role.AGENCY_ADMIN)
-    ticket = ticket_from(request)
-    await check_agency(request, staff, ticket)
-    return JSONResponse(await request.app.state.rpc.call("sla", method, ticket=ticket))
-
-
-async def check_agency(request: Request, staff: Staff, ticket: str) -> None:
-    """An agency admin works only on its agency's complaints."""
-    if staff.role == Role.AGENCY_ADMIN:
-        view = await request.app.state.rpc.call(
-            "reporting", "staff_view", ticket=ticket, agency=staff.agency
-        )
-        if view is None:
-            raise ApiError("not_found", f"there is no complaint {ticket}")
+    return await run_action(request, "request-info")

@@ -71,9 +71,15 @@ async def revoke_tokens(request: Request) -> JSONResponse:
 
 async def logout(request: Request) -> Response:
     """The caller's own token ends; its other tokens (other devices) stay."""
+    await sign_out(request)
+    return Response(status_code=204)
+
+
+async def sign_out(request: Request) -> None:
+    """Ends the caller's own token (401 without one): the API's logout and the pages'
+    sign-out."""
     await require(request)
     await run_in_threadpool(identity(request).revoke_token, bearer_token(request))
-    return Response(status_code=204)
 
 
 def username_from(request: Request) -> str:

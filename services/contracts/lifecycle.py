@@ -25,6 +25,21 @@ class Status(StrEnum):
     LINKED = "linked"
 
 
+# What residents read for each status (tracking, the public report), in Indonesian.
+STATUS_LABELS: dict[Status, str] = {
+    Status.RECEIVED: "Diterima",
+    Status.AWAITING_REVIEW: "Menunggu verifikasi petugas",
+    Status.CLASSIFIED: "Terverifikasi, menunggu diteruskan",
+    Status.REJECTED: "Tidak dapat diproses",
+    Status.FORWARDED: "Diteruskan ke perangkat daerah",
+    Status.ACCEPTED: "Ditangani perangkat daerah",
+    Status.RETURNED: "Dikembalikan ke petugas untuk ditinjau ulang",
+    Status.RESOLVED: "Selesai ditindaklanjuti",
+    Status.CLOSED: "Selesai, hasil telah disampaikan",
+    Status.LINKED: "Digabungkan dengan pengaduan lain atas kejadian yang sama",
+}
+
+
 class Action(StrEnum):
     TRIAGE = "triage"
     CLASSIFY = "classify"

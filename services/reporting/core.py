@@ -12,24 +12,12 @@ from zoneinfo import ZoneInfo
 from services.chassis import fields
 from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import SUBSCRIPTIONS, EventType
-from services.contracts.lifecycle import STATUS_AFTER_EVENT, Status
+from services.contracts.lifecycle import STATUS_AFTER_EVENT, STATUS_LABELS, Status
 from services.contracts.reference import CATEGORY_LABELS, Category
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 MONTH_PATTERN = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 
-STATUS_LABELS: dict[Status, str] = {
-    Status.RECEIVED: "Diterima",
-    Status.AWAITING_REVIEW: "Menunggu verifikasi petugas",
-    Status.CLASSIFIED: "Terverifikasi, menunggu diteruskan",
-    Status.REJECTED: "Tidak dapat diproses",
-    Status.FORWARDED: "Diteruskan ke perangkat daerah",
-    Status.ACCEPTED: "Ditangani perangkat daerah",
-    Status.RETURNED: "Dikembalikan ke petugas untuk ditinjau ulang",
-    Status.RESOLVED: "Selesai ditindaklanjuti",
-    Status.CLOSED: "Selesai, hasil telah disampaikan",
-    Status.LINKED: "Digabungkan dengan pengaduan lain atas kejadian yang sama",
-}
 LIFECYCLE_ORDER = {event: rank for rank, event in enumerate(EventType)}
 
 # Event types reporting does not subscribe to: the channels' raw messages, which carry

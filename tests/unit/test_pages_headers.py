@@ -2,10 +2,8 @@
 headers on pages and not on the API, escaping, error pages in Indonesian while the
 JSON API keeps its JSON errors, and a form without its CSRF token refused."""
 
-import asyncio
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from gateway.app import create_app
@@ -15,25 +13,7 @@ from gateway.pages.rendering import TEMPLATES
 from gateway.pages.security import is_page
 from gateway.rpc import RpcClient
 from gateway.throttle import Throttle
-
-
-class Client:
-    """The app called in-process over ASGI (httpx), one cookie jar per test."""
-
-    def __init__(self, app) -> None:
-        self.loop = asyncio.new_event_loop()
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        self.http = httpx.AsyncClient(transport=transport, base_url="http://testserver")
-
-    def get(self, url: str, **kwargs) -> httpx.Response:
-        return self.loop.run_until_complete(self.http.get(url, **kwargs))
-
-    def post(self, url: str, **kwargs) -> httpx.Response:
-        return self.loop.run_until_complete(self.http.post(url, **kwargs))
-
-    def close(self) -> None:
-        self.loop.run_until_complete(self.http.aclose())
-        self.loop.close()
+from tests.support.asgi import Client
 
 
 @pytest.fixture

@@ -1,0 +1,76 @@
+"""The public report's numbers: reporting's monthly summaries (the same RPC as
+GET /api/v1/reports/monthly), for a month and the eleven before it, kept a minute so
+that a page and its three charts ask reporting once."""
+
+import asyncio
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from gateway.pages.labels import JAKARTA, MONTHS
+from gateway.rpc import RpcClient
+
+TREND_MONTHS = 12
+FRESH_SECONDS = 60.0
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    year: int
+    number: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Month | None":
+        """YYYY-MM, or None (reporting decides which months it reports on)."""
+        year, dash, number = text.partition("-")
+        if not (dash and len(year) == 4 and len(number) == 2):
+            return None
+        if not (year.isdigit() and number.isdigit() and 1 <= int(number) <= 12):
+            return None
+        return cls(int(year), int(number))
+
+    @classmethod
+    def current(cls, now: datetime) -> "Month":
+        local = now.astimezone(JAKARTA)
+        return cls(local.year, local.month)
+
+    def back(self, months: int) -> "Month":
+        index = self.year * 12 + self.number - 1 - months
+        return Month(index // 12, index % 12 + 1)
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}-{self.number:02d}"
+
+    @property
+    def name(self) -> str:
+        return f"{MONTHS[self.number - 1]} {self.year}"
+
+    @property
+    def short(self) -> str:
+        return f"{MONTHS[self.number - 1][:3]} {self.year}"
+
+
+class MonthlyReports:
+    """Reporting's summaries by month, each kept FRESH_SECONDS."""
+
+    def __init__(self, rpc: RpcClient, clock=time.monotonic) -> None:
+        self.rpc = rpc
+        self.clock = clock
+        self._kept: dict[str, tuple[float, dict]] = {}
+
+    async def month(self, month: Month) -> dict:
+        kept = self._kept.get(month.key)
+        if kept is not None and self.clock() - kept[0] < FRESH_SECONDS:
+            return kept[1]
+        summary = await self.rpc.call("reporting", "monthly", month=month.key)
+        self._kept[month.key] = (self.clock(), summary)
+        if len(self._kept) > 240:  # twenty years of months; old ones go first
+            del self._kept[min(self._kept, key=lambda k: self._kept[k][0])]
+        return summary
+
+    async def trend(self, last: Month) -> list[tuple[Month, dict]]:
+        """The twelve months ending with `last`, oldest first."""
+        months = [last.back(n) for n in range(TREND_MONTHS - 1, -1, -1)]
+        summaries = await asyncio.gather(*(self.month(m) for m in months))
+        return list(zip(months, summaries, strict=True))

@@ -1,0 +1,115 @@
+"""The public monthly report: counts by category and status, the share resolved, and
+the last twelve months, with charts drawn on the server (charts.py). Public: counts
+only, never a complaint or a reporter."""
+
+from datetime import UTC, datetime
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from gateway.pages import charts
+from gateway.pages.errors import PageError
+from gateway.pages.rendering import render
+from gateway.pages.report_data import Month, MonthlyReports
+from services.contracts.lifecycle import STATUS_LABELS, Status
+from services.contracts.reference import CATEGORY_LABELS, Category
+
+REPORT_NOT_AVAILABLE = PageError(
+    404,
+    "Laporan tidak tersedia",
+    "Laporan hanya tersedia untuk bulan yang sudah berjalan, ditulis tahun-bulan seperti "
+    "2026-03. Pilih bulan lain dari daftar laporan.",
+)
+CHARTS = ("kategori", "status", "tren")
+MONTHS_LISTED = 24
+UNCLASSIFIED = "Belum diklasifikasi"
+
+
+async def latest(request: Request) -> Response:
+    """/laporan: this month's report, or the month chosen in the list (a GET form)."""
+    chosen = request.query_params.get("bulan")
+    month = Month.parse(chosen) if chosen else Month.current(datetime.now(UTC))
+    if month is None:
+        raise REPORT_NOT_AVAILABLE
+    return RedirectResponse(f"/laporan/{month.key}", status_code=303)
+
+
+async def monthly(request: Request) -> Response:
+    month = _reported_month(request)
+    reports = _reports(request)
+    summary = await reports.month(month)
+    trend = await reports.trend(month)
+    current = Month.current(datetime.now(UTC))
+    return render(
+        request,
+        "report.html",
+        {
+            "month": month,
+            "summary": summary,
+            "rate": _percent(summary["resolution_rate"]),
+            "categories": _by_category(summary),
+            "statuses": _by_status(summary),
+            "trend": [(m, s["total"], _percent(s["resolution_rate"])) for m, s in trend],
+            "months": [current.back(n) for n in range(MONTHS_LISTED)],
+            "in_progress": month == current,
+        },
+    )
+
+
+async def chart(request: Request) -> Response:
+    month = _reported_month(request)
+    kind = request.path_params["chart"]
+    if kind not in CHARTS:
+        raise PageError(404, "Grafik tidak ditemukan", "Grafik ini tidak ada.")
+    reports = _reports(request)
+    if kind == "tren":
+        trend = await reports.trend(month)
+        svg = await run_in_threadpool(
+            charts.trend,
+            [m.short for m, _ in trend],
+            [s["total"] for _, s in trend],
+            [s["resolution_rate"] for _, s in trend],
+        )
+    else:
+        summary = await reports.month(month)
+        rows = _by_category(summary) if kind == "kategori" else _by_status(summary)
+        title = "Menurut kategori" if kind == "kategori" else "Menurut status"
+        svg = await run_in_threadpool(
+            charts.bars, [label for label, _ in rows], [n for _, n in rows], title
+        )
+    # Public numbers that change as complaints move: a minute in a cache is fine.
+    headers = {"cache-control": "public, max-age=60"}
+    return Response(svg, media_type="image/svg+xml", headers=headers)
+
+
+def _reported_month(request: Request) -> Month:
+    month = Month.parse(request.path_params["month"])
+    if month is None or month > Month.current(datetime.now(UTC)):
+        raise REPORT_NOT_AVAILABLE
+    return month
+
+
+def _reports(request: Request) -> MonthlyReports:
+    state = request.app.state
+    if not hasattr(state, "monthly_reports"):
+        state.monthly_reports = MonthlyReports(state.rpc)
+    return state.monthly_reports
+
+
+def _by_category(summary: dict) -> list[tuple[str, int]]:
+    counts = summary["by_category"]
+    rows = [(CATEGORY_LABELS[c], counts.get(str(c), 0)) for c in Category]
+    return rows + [(UNCLASSIFIED, counts.get("unclassified", 0))]
+
+
+def _by_status(summary: dict) -> list[tuple[str, int]]:
+    counts = summary["by_status"]
+    return [(STATUS_LABELS[s], counts.get(str(s), 0)) for s in Status]
+
+
+def _percent(rate: float | None) -> str:
+    """'87,5 %' as Indonesian writes it; '-' when no valid complaint was received."""
+    if rate is None:
+        return "-"
+    return f"{rate * 100:.1f}".replace(".", ",") + " %"

@@ -1,0 +1,277 @@
+"""The staff pages: each role's worklist, a complaint's page, and the forms of the
+decisions on it (officers classify, reject, link, ask and reopen; admins forward;
+agency admins accept, return, resolve and ask).
+
+Every page runs through the API's own code: `require` for the role, the same RPCs
+(gateway/routes/staff.py, complaints.py, sla.py, desk.py), and gateway/actions.py for
+each decision, so agency scope is decided by the services (403 for another agency's
+complaint, shown as the Indonesian 403 page).
+"""
+
+import logging
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from gateway.actions import ACTIONS
+from gateway.auth import require
+from gateway.errors import ApiError, BackendUnavailable
+from gateway.identity import Staff
+from gateway.pages import work_forms, work_view
+from gateway.pages.errors import NOT_FOUND
+from gateway.pages.rendering import render
+from gateway.pages.routes_public import require_csrf
+from gateway.pages.staff_access import staff_page
+from gateway.params import query_int
+from gateway.routes import desk
+from gateway.routes.complaints import checked_ticket, staff_tracking
+from gateway.routes.sla import sla_history
+from gateway.routes.staff import worklist_items
+from gateway.routes.triage import REVIEWERS
+from gateway.uploads import read_form
+from services.contracts.lifecycle import TRANSITIONS, Status
+from services.contracts.lifecycle import Action as Move
+from services.contracts.reference import CATEGORY_LABELS, Scope
+
+log = logging.getLogger(__name__)
+
+PAGE = 50
+MAX_PAGE = 200  # the worklist RPC's largest page
+# Statuses in which a question to the reporter can still matter.
+ASKABLE = frozenset(
+    {Status.AWAITING_REVIEW, Status.RETURNED, Status.CLASSIFIED, Status.FORWARDED, Status.ACCEPTED}
+)
+DEADLINE_REASONS = {
+    "received": "Ditetapkan sementara saat pengaduan diterima",
+    "classified": "Ditetapkan saat pengaduan diverifikasi",
+}
+
+
+@staff_page
+async def worklist(request: Request) -> Response:
+    """The caller's queue, from the same RPC as GET /api/v1/worklist. The RPC takes a
+    page size only (no offset, no filters): "more" asks for a larger page."""
+    staff = await require(request)
+    limit = query_int(request, "jumlah", PAGE, 1, MAX_PAGE)
+    items = await worklist_items(request, staff, limit)
+    names = await agency_names(request)
+    title = work_view.QUEUE_TITLES.get(staff.role, "Daftar kerja")
+    return render(
+        request,
+        "work_list.html",
+        {
+            "me": work_view.staff_model(staff, names),
+            "csrf_token": request.app.state.csrf.token(request),
+            "title": title.format(agency=names.get(staff.agency or "", staff.agency)),
+            "items": [work_view.worklist_item(item, names) for item in items],
+            "more": min(limit + PAGE, MAX_PAGE) if len(items) >= limit < MAX_PAGE else None,
+        },
+        private=True,
+    )
+
+
+@staff_page
+async def complaint(request: Request) -> Response:
+    staff = await require(request)
+    ticket = checked_ticket(request.path_params["ticket"])
+    done = work_forms.FORMS.get(request.query_params.get("berhasil", ""))
+    return await complaint_page(request, staff, ticket, done=done.done if done else None)
+
+
+@staff_page
+async def act(request: Request) -> Response:
+    """A decision's form: the same action as its JSON route, then 303 back to the page;
+    refused by the service, the page again with the reason beside the form."""
+    form = work_forms.FORMS.get(request.path_params["aksi"])
+    if form is None:
+        raise NOT_FOUND
+    action = ACTIONS[form.action]
+    ticket = checked_ticket(request.path_params["ticket"])
+    posted = await read_form(request, work_forms.MAX_FIELDS)
+    try:
+        require_csrf(request, posted)
+        staff = await action.authorize(request)
+        try:
+            await action.run(request, staff, ticket, work_forms.body_of(form, posted))
+        except ApiError as error:
+            if error.status >= 500 or error.status in (401, 403):
+                raise
+            typed = {k: v for k, v in posted.multi_items() if isinstance(v, str)}
+            return await complaint_page(
+                request,
+                staff,
+                ticket,
+                failed=(request.path_params["aksi"], work_forms.refusal(error), typed),
+                status_code=error.status,
+            )
+    finally:
+        await posted.close()
+    path = request.path_params["aksi"]
+    return RedirectResponse(f"/kerja/{ticket}?berhasil={path}", status_code=303)
+
+
+@staff_page
+async def attachment(request: Request) -> Response:
+    """A photo shown inline on the complaint page: the API's own staff attachment
+    endpoint (its role and agency checks), with the session's token."""
+    return await desk.attachment(request)
+
+
+async def complaint_page(
+    request: Request,
+    staff: Staff,
+    ticket: str,
+    done: str | None = None,
+    failed: tuple[str, str, dict] | None = None,
+    status_code: int = 200,
+) -> Response:
+    rpc = request.app.state.rpc
+    view = await staff_tracking(rpc, staff, ticket)
+    names = await agency_names(request)
+    review = None
+    if staff.role in REVIEWERS:
+        review = await rpc.call("triage", "review", ticket=ticket)
+    suggestion = work_view.suggestion_model(view, review, names)
+    try:
+        clock = await sla_history(request, staff, ticket)
+    except BackendUnavailable:  # the page still serves without the sla service
+        clock = None
+    failed_form, error, typed = failed or ("", None, {})
+    return render(
+        request,
+        "work_complaint.html",
+        {
+            "me": work_view.staff_model(staff, names),
+            "csrf_token": request.app.state.csrf.token(request),
+            "c": complaint_model(view, names),
+            "suggestion": suggestion,
+            "clock": clock_model(clock),
+            "offered": offered_forms(staff, view),
+            "done": done,
+            "failed": failed_form,
+            "error": error,
+            "typed": typed,
+            "prefill": classification_prefill(view, suggestion),
+            "categories": [(str(c), label) for c, label in CATEGORY_LABELS.items()],
+            "scopes": [(str(s), work_view.labels.SCOPE_LABELS[str(s)]) for s in Scope],
+            "agencies": sorted(names.items(), key=lambda pair: pair[1]),
+            "forward_to": [(a, names.get(a, a)) for a in view.get("agencies") or []],
+        },
+        status_code=status_code,
+        private=True,
+    )
+
+
+def offered_forms(staff: Staff, view: dict) -> set[str]:
+    """The forms the page shows: the caller's role may take the action (the action's
+    own roles) and the lifecycle allows it from the status the read model shows; the
+    service checks both again when the form is sent."""
+    try:
+        status = Status(view.get("status") or Status.RECEIVED)
+    except ValueError:
+        return set()
+    offered = set()
+    for path, form in work_forms.FORMS.items():
+        if not ACTIONS[form.action].allows(staff):
+            continue
+        if form.action == "request-info":
+            allowed = status in ASKABLE
+        else:
+            allowed = (status, Move(form.action)) in TRANSITIONS
+        if allowed:
+            offered.add(path)
+    return offered
+
+
+def classification_prefill(view: dict, suggestion: dict | None) -> dict:
+    """The classification form starts from the officer's earlier choice (a returned
+    complaint) or triage's suggestion."""
+    if view.get("category"):
+        return {
+            "category": view.get("category"),
+            "scope": view.get("scope"),
+            "agencies": list(view.get("agencies") or []),
+        }
+    suggestion = suggestion or {}
+    return {
+        "category": suggestion.get("category"),
+        "scope": suggestion.get("scope"),
+        "agencies": list(suggestion.get("agencies") or []),
+    }
+
+
+def complaint_model(view: dict, names: dict[str, str]) -> dict:
+    deadline = view.get("deadline") or None
+    state = (deadline or {}).get("state") or view.get("sla_state")
+    location = view.get("location") or {}
+    ticket = view["ticket"]
+    attachments = [
+        {
+            "url": f"/kerja/{ticket}/lampiran/{a['id']}",
+            "filename": a.get("filename") or "lampiran",
+            "image": str(a.get("content_type", "")).startswith("image/"),
+        }
+        for a in view.get("attachments") or []
+        if a.get("id")
+    ]
+    return {
+        "ticket": ticket,
+        "status": view.get("status"),
+        "status_label": work_view.status_label(view.get("status")),
+        "title": view.get("title") or "",
+        "description": view.get("description") or "",
+        "confidential": bool(view.get("confidential")),
+        "channel": work_view.CHANNEL_LABELS.get(view.get("channel") or "", view.get("channel")),
+        "received_at": view.get("received_at"),
+        "kecamatan": location.get("kecamatan"),
+        "kelurahan": location.get("kelurahan"),
+        "address": location.get("address"),
+        "category": work_view.category_label(view.get("category")),
+        "scope": work_view.labels.SCOPE_LABELS.get(view.get("scope") or ""),
+        "agencies": [names.get(a, a) for a in view.get("agencies") or []],
+        "agency": names.get(view.get("agency") or "", view.get("agency")),
+        "urgent": bool(view.get("urgent")),
+        "sla": work_view.sla_badge(state),
+        "due_at": (deadline or {}).get("due_at"),
+        "remaining": (deadline or {}).get("remaining_working_days"),
+        "attachments": attachments,
+        "replies": list(view.get("replies") or []),
+        "pending": "timeline" not in view,
+        "timeline": [
+            {"label": work_view.labels.event_label(e), "at": e.get("at"), "note": e.get("note")}
+            for e in view.get("timeline", [])
+        ],
+    }
+
+
+def clock_model(clock: dict | None) -> dict | None:
+    if not clock:
+        return None
+    return {
+        "state": work_view.sla_badge(clock.get("state")),
+        "due_at": clock.get("due_at"),
+        "working_days": clock.get("working_days"),
+        "remaining": clock.get("remaining_working_days"),
+        "paused_days": clock.get("paused_working_days"),
+        "deadlines": [
+            {
+                "at": d.get("at"),
+                "why": DEADLINE_REASONS.get(d.get("reason") or "", d.get("reason") or "-"),
+                "scope": work_view.labels.SCOPE_LABELS.get(d.get("scope") or "", "-"),
+                "working_days": d.get("working_days"),
+                "due_at": d.get("due_at"),
+            }
+            for d in clock.get("deadlines") or []
+        ],
+        "fired": [
+            {"what": f.get("key", ""), "at": f.get("fired_at") or f.get("at")}
+            for f in clock.get("fired") or []
+        ],
+    }
+
+
+async def agency_names(request: Request) -> dict[str, str]:
+    """The directory's names by code (GET /api/v1/agencies)."""
+    listed = await run_in_threadpool(request.app.state.identity.agencies)
+    return {a["code"]: a["name"] for a in listed}
