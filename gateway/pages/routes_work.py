@@ -9,6 +9,7 @@ complaint, shown as the Indonesian 403 page).
 """
 
 import logging
+from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -37,7 +38,6 @@ from services.contracts.reference import CATEGORY_LABELS, Scope
 log = logging.getLogger(__name__)
 
 PAGE = 50
-MAX_PAGE = 200  # the worklist RPC's largest page
 # Statuses in which a question to the reporter can still matter.
 ASKABLE = frozenset(
     {Status.AWAITING_REVIEW, Status.RETURNED, Status.CLASSIFIED, Status.FORWARDED, Status.ACCEPTED}
@@ -50,12 +50,22 @@ DEADLINE_REASONS = {
 
 @staff_page
 async def worklist(request: Request) -> Response:
-    """The caller's queue, from the same RPC as GET /api/v1/worklist. The RPC takes a
-    page size only (no offset, no filters): "more" asks for a larger page."""
+    """The caller's queue, from the same RPC as GET /api/v1/worklist, a page of PAGE at
+    a time, filtered by the GET form above it (reporting checks the filters: a refused
+    one is said above the list, the queue shown unfiltered is not a silent substitute)."""
     staff = await require(request)
-    limit = query_int(request, "jumlah", PAGE, 1, MAX_PAGE)
-    items = await worklist_items(request, staff, limit)
+    typed = {field: request.query_params.get(field, "").strip() for field in WORKLIST_FIELDS}
+    filters = {name: typed[field] for field, name in WORKLIST_FIELDS.items() if typed[field]}
+    page = query_int(request, "halaman", 1, 1, 1000)
     names = await agency_names(request)
+    error, items = None, []
+    try:
+        # One more than a page: whether a next page exists, without counting them all.
+        items = await worklist_items(request, staff, PAGE + 1, filters, page)
+    except ApiError as refused:
+        if refused.status >= 500:
+            raise
+        error = work_view.filter_error(refused)
     title = work_view.QUEUE_TITLES.get(staff.role, "Daftar kerja")
     return render(
         request,
@@ -64,11 +74,32 @@ async def worklist(request: Request) -> Response:
             "me": work_view.staff_model(staff, names),
             "csrf_token": request.app.state.csrf.token(request),
             "title": title.format(agency=names.get(staff.agency or "", staff.agency)),
-            "items": [work_view.worklist_item(item, names) for item in items],
-            "more": min(limit + PAGE, MAX_PAGE) if len(items) >= limit < MAX_PAGE else None,
+            "items": [work_view.worklist_item(item, names) for item in items[:PAGE]],
+            "typed": typed,
+            "choices": work_view.filter_choices(staff.role),
+            "filtered": bool(filters),
+            "error": error,
+            "page": page,
+            "previous": _page_url(typed, page - 1) if page > 1 else None,
+            "next": _page_url(typed, page + 1) if len(items) > PAGE else None,
         },
         private=True,
     )
+
+
+# The worklist form's fields (Indonesian, in the address bar) and the filters they set.
+WORKLIST_FIELDS = {
+    "status": "status",
+    "kategori": "category",
+    "kecamatan": "kecamatan",
+    "saluran": "channel",
+    "cari": "q",
+}
+
+
+def _page_url(typed: dict[str, str], page: int) -> str:
+    kept = {field: value for field, value in typed.items() if value}
+    return "/kerja?" + urlencode({**kept, "halaman": page})
 
 
 @staff_page

@@ -1,10 +1,11 @@
 """The staff pages' views of complaints as the templates read them: every key present,
 ids turned into Indonesian labels and agency codes into names."""
 
+from gateway.errors import ApiError
 from gateway.identity import Role, Staff
 from gateway.pages import labels
-from services.contracts.lifecycle import STATUS_LABELS, Status
-from services.contracts.reference import CATEGORY_LABELS, Category
+from services.contracts.lifecycle import STATUS_LABELS, WORKLIST_STATUSES, Status
+from services.contracts.reference import CATEGORY_LABELS, KECAMATAN, Category
 
 ROLE_LABELS: dict[str, str] = {
     Role.OFFICER: "Petugas (Tim Pengelola)",
@@ -134,3 +135,28 @@ def _suggestion(view: dict, review: dict | None, names: dict[str, str]) -> dict 
 
 def percent(value: object) -> str:
     return f"{round(float(value) * 100)}%" if isinstance(value, int | float) else "-"
+
+
+# Why reporting refused a worklist filter, for the field it named.
+FILTER_ERRORS: dict[str, str] = {
+    "status": "Status itu tidak termasuk daftar kerja Anda.",
+    "category": "Kategori itu tidak dikenal.",
+    "kecamatan": "Kecamatan itu tidak dikenal.",
+    "channel": "Saluran itu tidak dikenal.",
+    "q": "Kata yang dicari harus 2 sampai 100 karakter.",
+    "page": "Halaman itu tidak ada.",
+}
+
+
+def filter_choices(role: str) -> dict[str, list[tuple[str, str]]]:
+    """The worklist form's choices: the role's statuses, categories, kecamatan, channels."""
+    return {
+        "status": [(str(s), STATUS_LABELS[s]) for s in WORKLIST_STATUSES.get(role, ())],
+        "kategori": [(str(c), CATEGORY_LABELS[c]) for c in Category],
+        "kecamatan": [(k, k) for k in KECAMATAN],
+        "saluran": list(CHANNEL_LABELS.items()),
+    }
+
+
+def filter_error(refused: ApiError) -> str:
+    return FILTER_ERRORS.get(refused.field or "", "Saringan itu tidak dapat dipakai.")

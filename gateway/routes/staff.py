@@ -58,15 +58,32 @@ async def run_action(request: Request, name: str) -> JSONResponse:
 
 
 async def worklist(request: Request) -> JSONResponse:
+    """The caller's queue: ?limit=, ?page=, and the filters status, category,
+    kecamatan, channel and q (text in title or description); reporting checks them."""
     staff = await require(request)
     limit = query_int(request, "limit", 50, 1, 200)
-    items = await worklist_items(request, staff, limit)
-    return JSONResponse({"role": staff.role, "agency": staff.agency, "items": items})
+    page = query_int(request, "page", 1, 1, 1000)
+    filters = {name: request.query_params.get(name) for name in WORKLIST_FILTERS}
+    items = await worklist_items(request, staff, limit, filters, page)
+    return JSONResponse({"role": staff.role, "agency": staff.agency, "page": page, "items": items})
 
 
-async def worklist_items(request: Request, staff: Staff, limit: int) -> list[dict]:
+# The filters reporting's worklist takes (services/reporting/core.py worklist_filter).
+WORKLIST_FILTERS = ("status", "category", "kecamatan", "channel", "q")
+
+
+async def worklist_items(
+    request: Request, staff: Staff, limit: int, filters: dict | None = None, page: int = 1
+) -> list[dict]:
     """The staff member's queue from the read model: urgent first, then due soonest;
     an agency admin's holds its agency's complaints only (reporting decides)."""
+    chosen = {name: value for name, value in (filters or {}).items() if value}
     return await request.app.state.rpc.call(
-        "reporting", "worklist", role=str(staff.role), agency=staff.agency, limit=limit
+        "reporting",
+        "worklist",
+        role=str(staff.role),
+        agency=staff.agency,
+        limit=limit,
+        filters=chosen,
+        page=page,
     )

@@ -40,6 +40,16 @@ STATUS_LABELS: dict[Status, str] = {
 }
 
 
+# The statuses each staff role's worklist holds (reporting serves it; the pages offer
+# them as filters).
+WORKLIST_STATUSES: dict[str, tuple[Status, ...]] = {
+    "officer": (Status.AWAITING_REVIEW, Status.RETURNED),
+    "admin": (Status.CLASSIFIED,),
+    "agency_admin": (Status.FORWARDED, Status.ACCEPTED),
+    "supervisor": tuple(s for s in Status if s not in (Status.REJECTED, Status.CLOSED)),
+}
+
+
 class Action(StrEnum):
     TRIAGE = "triage"
     CLASSIFY = "classify"

@@ -12,8 +12,13 @@ from zoneinfo import ZoneInfo
 from services.chassis import fields
 from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import SUBSCRIPTIONS, EventType
-from services.contracts.lifecycle import STATUS_AFTER_EVENT, STATUS_LABELS, Status
-from services.contracts.reference import CATEGORY_LABELS, Category
+from services.contracts.lifecycle import (
+    STATUS_AFTER_EVENT,
+    STATUS_LABELS,
+    WORKLIST_STATUSES,
+    Status,
+)
+from services.contracts.reference import CATEGORY_LABELS, KECAMATAN, Category, Channel
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 MONTH_PATTERN = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
@@ -32,12 +37,6 @@ NO_TICKET = ""
 RESOLVED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
 # Which staff role works on which statuses.
-WORKLIST_STATUSES: dict[str, tuple[Status, ...]] = {
-    "officer": (Status.AWAITING_REVIEW, Status.RETURNED),
-    "admin": (Status.CLASSIFIED,),
-    "agency_admin": (Status.FORWARDED, Status.ACCEPTED),
-    "supervisor": tuple(s for s in Status if s not in (Status.REJECTED, Status.CLOSED)),
-}
 
 
 def record(view: dict | None, ticket: str, event: dict) -> tuple[dict, list]:
@@ -244,6 +243,47 @@ def worklist_query(role: str, agency: str | None, limit: int) -> tuple[list[str]
         raise CommandRejected(ErrorCode.FORBIDDEN, "an agency admin needs an agency")
     limit = max(1, min(int(limit), MAX_WORKLIST))
     return [str(s) for s in statuses], agency if role == "agency_admin" else None, limit
+
+
+WORKLIST_FILTERS = ("status", "category", "kecamatan", "channel", "q")
+MAX_PAGES = 1000
+
+
+def worklist_filter(role: str, filters: dict | None, page: int) -> tuple[dict, int]:
+    """Checked filters of a worklist page and the page number: `status` one the role
+    works on, `category` a category (officer's or suggested), `kecamatan` one of the
+    city's, `channel` a channel, `q` 2-100 characters searched in title and
+    description. Returns what to match ({} for none) and the page (1 .. MAX_PAGES)."""
+    filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
+    unknown = sorted(set(filters) - set(WORKLIST_FILTERS))
+    if unknown:
+        raise fields.invalid(unknown[0], f"unknown filter; filters: {', '.join(WORKLIST_FILTERS)}")
+    for name, value in filters.items():
+        if not isinstance(value, str):
+            raise fields.invalid(name, "must be a string")
+    chosen: dict = {}
+    if "status" in filters:
+        allowed = [str(s) for s in WORKLIST_STATUSES.get(role, ())]
+        if filters["status"] not in allowed:
+            raise fields.invalid("status", f"must be one of this worklist's: {', '.join(allowed)}")
+        chosen["status"] = filters["status"]
+    for name, known in (("category", list(Category)), ("channel", list(Channel))):
+        if name in filters:
+            if filters[name] not in {str(k) for k in known}:
+                raise fields.invalid(name, f"must be one of: {', '.join(str(k) for k in known)}")
+            chosen[name] = filters[name]
+    if "kecamatan" in filters:
+        if filters["kecamatan"] not in KECAMATAN:
+            raise fields.invalid("kecamatan", "must be a kecamatan of Kota Semarang")
+        chosen["kecamatan"] = filters["kecamatan"]
+    if "q" in filters:
+        text = " ".join(filters["q"].split())
+        if not 2 <= len(text) <= 100:
+            raise fields.invalid("q", "search text: 2 to 100 characters")
+        chosen["q"] = text
+    if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= MAX_PAGES:
+        raise fields.invalid("page", f"must be a whole number from 1 to {MAX_PAGES}")
+    return chosen, page
 
 
 def worklist_item(view: dict) -> dict:

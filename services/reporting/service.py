@@ -32,9 +32,17 @@ class ReportingService:
         return core.staff_view(view, agency) if view else None
 
     @rpc(expected_exceptions=CommandRejected)
-    def worklist(self, role: str, agency: str | None, limit: int = 50) -> list[dict]:
+    def worklist(
+        self,
+        role: str,
+        agency: str | None,
+        limit: int = 50,
+        filters: dict | None = None,
+        page: int = 1,
+    ) -> list[dict]:
         statuses, agency, limit = core.worklist_query(role, agency, limit)
-        return self.views.worklist(statuses, agency, limit)
+        chosen, page = core.worklist_filter(role, filters, page)
+        return self.views.worklist(statuses, agency, limit, chosen, page)
 
     @rpc(expected_exceptions=CommandRejected)
     def monthly(self, month: str) -> dict:

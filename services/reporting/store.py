@@ -1,6 +1,7 @@
 """Reporting's database: one view per complaint, built from events."""
 
 import logging
+import re
 from datetime import UTC, datetime
 
 from services.chassis import topology
@@ -44,13 +45,43 @@ class ReadModel:
     def view(self, ticket: str) -> dict | None:
         return self.views.collection.find_one({"_id": ticket}, {"events": 0})
 
-    def worklist(self, statuses: list[str], agency: str | None, limit: int) -> list[dict]:
-        query: dict = {"status": {"$in": statuses}}
+    def worklist(
+        self,
+        statuses: list[str],
+        agency: str | None,
+        limit: int,
+        chosen: dict | None = None,
+        page: int = 1,
+    ) -> list[dict]:
+        """A page of the queue, urgent first, then due soonest; `chosen` as checked by
+        core.worklist_filter."""
+        chosen = chosen or {}
+        clauses: list[dict] = [
+            {"status": {"$in": [chosen["status"]] if "status" in chosen else statuses}}
+        ]
         if agency is not None:
-            query["agency"] = agency
+            clauses.append({"agency": agency})
+        if "category" in chosen:  # the officer's category, else triage's suggestion
+            clauses.append(
+                {
+                    "$or": [
+                        {"category": chosen["category"]},
+                        {"category": None, "suggested_category": chosen["category"]},
+                    ]
+                }
+            )
+        if "kecamatan" in chosen:
+            clauses.append({"location.kecamatan": chosen["kecamatan"]})
+        if "channel" in chosen:
+            clauses.append({"channel": chosen["channel"]})
+        if "q" in chosen:
+            words = {"$regex": re.escape(chosen["q"]), "$options": "i"}
+            clauses.append({"$or": [{"title": words}, {"description": words}]})
+        query = clauses[0] if len(clauses) == 1 else {"$and": clauses}
         cursor = (
             self.views.collection.find(query, LIST_PROJECTION)
             .sort([("urgent", -1), ("deadline.due_at", 1), ("received_at", 1)])
+            .skip((page - 1) * limit)
             .limit(limit)
         )
         return [core.worklist_item(view) for view in cursor]

@@ -1,6 +1,7 @@
 """The residents' pages in a real browser (Chromium through Playwright) against the
 running system: submit with a photo, the receipt with the secret link (once), tracking,
-the secret-link page with its notices and the answer form; a form without its CSRF
+the secret-link page with its notices and the answer to the question an officer asked
+on the staff complaint page (the clock resumes); a form without its CSRF
 token changes nothing; user text stays text; unknown tickets get the Indonesian 404
 page. axe-core checks every page; screenshots go to artifacts/screenshots/."""
 
@@ -13,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.api import Api, complaint
-from tests.support.browser import TICKET, check_page, png_photo
+from tests.support.browser import TICKET, check_page, png_photo, sign_in, staff_page
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +32,7 @@ def reload_until(page: Page, *texts: str, timeout: float = 20) -> None:
         page.reload()
 
 
-def test_a_resident_submits_tracks_and_answers_through_the_pages(stack, page, tmp_path):
+def test_a_resident_submits_tracks_and_answers_through_the_pages(stack, browser, page, tmp_path):
     api = Api(stack.url)
     page.goto(stack.url + "/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sampaikan pengaduan Anda")
@@ -87,9 +88,16 @@ def test_a_resident_submits_tracks_and_answers_through_the_pages(stack, page, tm
     expect(page.locator("#pemberitahuan")).to_contain_text(ticket)
     check_page(page, "pemberitahuan")
 
-    # The officer asks a question; the resident answers on the secret-link page.
-    question = {"question": "Mohon sebutkan nomor tiang lampu terdekat."}
-    assert api.act("officer1", ticket, "request-info", question).status_code == 200
+    # The officer asks a question on the complaint's page; the resident answers on the
+    # secret-link page.
+    officer = staff_page(browser)
+    sign_in(officer, stack.url, "officer1", f"/kerja/{ticket}")
+    officer.get_by_label("Pertanyaan").fill("Mohon sebutkan nomor tiang lampu terdekat.")
+    officer.get_by_role("button", name="Kirim pertanyaan").click()
+    expect(officer.locator("#berhasil")).to_be_visible()
+    api.wait_until(
+        lambda: api.track(ticket, "officer1").json(), lambda v: v["deadline"]["state"] == "paused"
+    )
     reload_until(page, "Petugas menunggu keterangan Anda")
     expect(page.locator(".question")).to_contain_text("nomor tiang lampu")
     check_page(page, "pemberitahuan-pertanyaan")

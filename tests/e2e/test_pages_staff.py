@@ -11,34 +11,15 @@ import time
 import uuid
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
 from tests.support.api import Api, complaint
-from tests.support.browser import DESKTOP, check_page, png_photo
+from tests.support.browser import check_page, png_photo, sign_in, staff_page
 
 pytestmark = pytest.mark.e2e
 
-# The worklist RPC pages by size only: the largest page holds the tests' complaints.
-WORKLIST = "/kerja?jumlah=200"
-
-
-def staff_page(browser: Browser) -> Page:
-    """A browser of its own (its own cookies) for one staff member."""
-    opened = browser.new_context(viewport=DESKTOP, locale="id-ID").new_page()
-    opened.dialogs = []
-    opened.on("dialog", lambda dialog: (opened.dialogs.append(dialog.message), dialog.dismiss()))
-    return opened
-
-
-def sign_in(page: Page, url: str, username: str, path: str) -> None:
-    """Opens a staff page signed out, is sent to sign in, and comes back to it."""
-    page.goto(url + path)
-    page.wait_for_url(re.compile(r"/masuk\?next="))
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url(url + path)
+WORKLIST = "/kerja"
 
 
 def reload_until(page: Page, *texts: str, timeout: float = 20) -> None:
@@ -65,7 +46,10 @@ def forwarded_to_dpu(api: Api, **overrides) -> str:
 def test_a_complaint_goes_through_the_six_steps_on_the_pages(stack, browser, page, tmp_path):
     api = Api(stack.url)
     # 1. A resident submits on the residents' page, with a photo.
-    title = f"Jalan berlubang besar di Jalan Ngesrep Timur {uuid.uuid4().hex[:6]}"
+    marker = uuid.uuid4().hex[:6]
+    title = f"Jalan berlubang besar di Jalan Ngesrep Timur {marker}"
+    # Staff find it among the session's complaints with the worklist's search.
+    found = f"{WORKLIST}?cari={marker}"
     page.goto(stack.url + "/")
     page.get_by_label("Judul").fill(title)
     page.get_by_label("Uraian").fill("Jalan rusak berlubang besar dan aspal mengelupas, bahaya.")
@@ -85,7 +69,14 @@ def test_a_complaint_goes_through_the_six_steps_on_the_pages(stack, browser, pag
     officer.get_by_label("Kata sandi").fill(PASSWORD)
     officer.get_by_role("button", name="Masuk").click()
     officer.wait_for_url(stack.url + WORKLIST)
+    # The filter form (a GET form): the words of the title, Tembalang, the app channel.
+    officer.get_by_label("Cari kata").fill(marker)
+    officer.locator("#s-kecamatan").select_option("Tembalang")
+    officer.locator("#s-saluran").select_option("sapambakita")
+    officer.get_by_role("button", name="Terapkan").click()
+    officer.wait_for_url(re.compile(rf"/kerja\?.*cari={marker}"))
     reload_until(officer, ticket)
+    expect(officer.locator("#daftar-kerja > li")).to_have_count(1)
     expect(officer.locator("#daftar-kerja")).to_contain_text(title)
     check_page(officer, "staf-daftar-petugas")
     officer.get_by_role("link", name=ticket).click()
@@ -118,7 +109,7 @@ def test_a_complaint_goes_through_the_six_steps_on_the_pages(stack, browser, pag
 
     # 3. The admin forwards it to DPU.
     admin = staff_page(browser)
-    sign_in(admin, stack.url, "admin1", WORKLIST)
+    sign_in(admin, stack.url, "admin1", found)
     reload_until(admin, ticket)
     check_page(admin, "staf-daftar-admin")
     admin.get_by_role("link", name=ticket).click()
@@ -130,7 +121,7 @@ def test_a_complaint_goes_through_the_six_steps_on_the_pages(stack, browser, pag
 
     # 4. DPU's liaison accepts and resolves.
     liaison = staff_page(browser)
-    sign_in(liaison, stack.url, "dpu-admin", WORKLIST)
+    sign_in(liaison, stack.url, "dpu-admin", found)
     reload_until(liaison, ticket)
     check_page(liaison, "staf-daftar-perangkat-daerah")
     liaison.get_by_role("link", name=ticket).click()
@@ -210,7 +201,7 @@ def test_a_script_title_is_shown_as_text_on_the_staff_pages(stack, browser):
     ticket = api.submit(complaint(title=script)).json()["ticket"]
     api.wait_for(ticket, lambda v: v["status"] == "awaiting_review")
     officer = staff_page(browser)
-    sign_in(officer, stack.url, "officer1", WORKLIST)
+    sign_in(officer, stack.url, "officer1", WORKLIST + "?cari=alert%281%29")
     reload_until(officer, ticket)
     item = officer.locator("#daftar-kerja li").filter(has_text=ticket)
     expect(item.locator(".item-title")).to_have_text(script)

@@ -12,6 +12,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.conftest import PASSWORD
 from tests.support.processes import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -46,6 +47,24 @@ def page(browser: Browser) -> Iterator[Page]:
     opened.on("dialog", lambda dialog: (opened.dialogs.append(dialog.message), dialog.dismiss()))
     yield opened
     context.close()
+
+
+def staff_page(browser: Browser) -> Page:
+    """A browser of its own (its own cookies) for one staff member."""
+    opened = browser.new_context(viewport=DESKTOP, locale="id-ID").new_page()
+    opened.dialogs = []
+    opened.on("dialog", lambda dialog: (opened.dialogs.append(dialog.message), dialog.dismiss()))
+    return opened
+
+
+def sign_in(page: Page, url: str, username: str, path: str) -> None:
+    """Opens a staff page signed out, is sent to sign in, and comes back to it."""
+    page.goto(url + path)
+    page.wait_for_url(re.compile(r"/masuk\?next="))
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_url(url + path)
 
 
 def check_page(page: Page, name: str) -> None:
