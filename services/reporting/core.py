@@ -39,11 +39,38 @@ RESOLVED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 # Which staff role works on which statuses.
 
 
+# Marks views folded by this version of fold(): a view of another version (or none) is
+# folded again from its events rather than extended.
+FOLD_VERSION = 2
+
+
 def record(view: dict | None, ticket: str, event: dict) -> tuple[dict, list]:
-    """The view after one more event."""
-    events = [*(view or {}).get("events", []), event]
-    events.sort(key=lambda e: (e["occurred_at"], LIFECYCLE_ORDER.get(e["type"], 0)))
-    return {**fold(ticket, events), "events": events}, []
+    """The view after one more event. An event later than every one applied (the usual
+    case) is applied to the stored view alone; one that arrived out of order, or a view
+    of another fold version, is folded again from all the events in order. Both give
+    the same view (tests/unit/test_reporting_core.py)."""
+    applied = (view or {}).get("events", [])
+    current = bool(view and applied and view.get("fold_version") == FOLD_VERSION)
+    if current and _order(event) >= _order(applied[-1]):
+        extended = _copy_for_apply(view)
+        _apply(extended, event)
+        return {**extended, **worklist_fields(extended), "events": [*applied, event]}, []
+    events = sorted([*applied, event], key=_order)
+    return {**fold(ticket, events), "fold_version": FOLD_VERSION, "events": events}, []
+
+
+def _order(event: dict) -> tuple[str, int]:
+    return (event["occurred_at"], LIFECYCLE_ORDER.get(event["type"], 0))
+
+
+def _copy_for_apply(view: dict) -> dict:
+    """The stored view as fold() leaves it, with fresh copies of what _apply changes in
+    place: the stored lists and dicts stay as they were read, so the saved update sets
+    only the fields that changed."""
+    state = {k: v for k, v in view.items() if k != "events"}
+    state["timeline"] = list(view["timeline"])
+    state["sla"] = {**view["sla"]}
+    return state
 
 
 def fold(ticket: str, events: list[dict]) -> dict:
@@ -71,7 +98,18 @@ def fold(ticket: str, events: list[dict]) -> dict:
     }
     for event in events:
         _apply(view, event)
-    return view
+    return {**view, **worklist_fields(view)}
+
+
+def worklist_fields(view: dict) -> dict:
+    """What the worklist's filters match in one indexed query (SecantusDB reads every
+    view for an $or): the category an officer sees (the officer's, else triage's
+    suggestion) and the title and description as one lower-case text."""
+    text = " ".join(f"{view.get('title') or ''} {view.get('description') or ''}".split())
+    return {
+        "work_category": view.get("category") or view.get("suggested_category"),
+        "search_text": text.casefold(),
+    }
 
 
 def _apply(view: dict, event: dict) -> None:
@@ -280,7 +318,7 @@ def worklist_filter(role: str, filters: dict | None, page: int) -> tuple[dict, i
         text = " ".join(filters["q"].split())
         if not 2 <= len(text) <= 100:
             raise fields.invalid("q", "search text: 2 to 100 characters")
-        chosen["q"] = text
+        chosen["q"] = text.casefold()
     if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= MAX_PAGES:
         raise fields.invalid("page", f"must be a whole number from 1 to {MAX_PAGES}")
     return chosen, page

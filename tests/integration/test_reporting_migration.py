@@ -101,7 +101,12 @@ def test_the_migration_removes_senders_left_by_older_versions(store, fresh_vhost
     cleaned = views.find_one({"_id": "SMG-2026-000001"})
     assert cleaned["events"] == [received]
     assert cleaned["timeline"] == [{"event": "complaint.received"}]
-    assert views.find_one({"_id": "SMG-2026-000002"}) == kept
+    # Untouched but for the worklist filters' fields (test below).
+    assert views.find_one({"_id": "SMG-2026-000002"}) == {
+        **kept,
+        "work_category": None,
+        "search_text": "",
+    }
     scanned = store.db.migrations.find_one({"_id": reporting_store.VIEWS_SCANNED})
     assert scanned["views_cleaned"] == 1
     assert not [name for name in LEFTOVER_QUEUES if fresh_vhost.has_queue(name)]
@@ -122,3 +127,27 @@ def test_the_migration_removes_senders_left_by_older_versions(store, fresh_vhost
     views.insert_one({"_id": "", "ticket": "", "events": [SMS], "_v": 1})
     store.migrate()
     assert views.find_one({"_id": ""}) is None
+
+
+def test_views_folded_before_the_worklist_filters_get_their_fields_once(store):
+    views = store.db.views
+    views.insert_one(
+        {
+            "_id": "SMG-2026-000003",
+            "status": "awaiting_review",
+            "title": "Lampu  PJU mati",
+            "description": "Di Jalan PEMUDA",
+            "category": None,
+            "suggested_category": "penerangan_transportasi",
+            "_v": 1,
+        }
+    )
+    store.migrate()
+    view = views.find_one({"_id": "SMG-2026-000003"})
+    assert view["work_category"] == "penerangan_transportasi"
+    assert view["search_text"] == "lampu pju mati di jalan pemuda"
+    done = store.db.migrations.find_one({"_id": reporting_store.WORKLIST_FIELDS_ADDED})
+    assert done["views"] == 1
+    views.update_one({"_id": "SMG-2026-000003"}, {"$unset": {"search_text": ""}})
+    store.migrate()  # recorded as done: not scanned again
+    assert "search_text" not in views.find_one({"_id": "SMG-2026-000003"})

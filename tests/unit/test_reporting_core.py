@@ -86,6 +86,27 @@ def test_the_view_does_not_depend_on_arrival_order(arrival):
     assert view["agency"] == "dlh" and view["category"] == "lingkungan_perumahan"
 
 
+def test_an_event_in_order_is_applied_to_the_stored_view_without_folding_again(monkeypatch):
+    view = build(LIFE[:3])
+    stored_timeline = list(view["timeline"])
+
+    def no_refold(ticket, events):
+        raise AssertionError("refolded all the events for one in order")
+
+    monkeypatch.setattr(core, "fold", no_refold)
+    extended, _ = core.record(view, "SMG-2026-000001", LIFE[3])
+    assert view["timeline"] == stored_timeline  # the stored view is left as it was read
+    monkeypatch.undo()
+    assert extended == build(LIFE[:4])
+
+
+def test_an_event_out_of_order_or_a_view_of_another_version_is_folded_again():
+    late = build([*LIFE[:2], *LIFE[3:5]])
+    assert core.record(late, "SMG-2026-000001", LIFE[2])[0] == build(LIFE[:5])
+    old = {**build(LIFE[:3]), "fold_version": 0, "status": "a shape of an older version"}
+    assert core.record(old, "SMG-2026-000001", LIFE[3])[0] == build(LIFE[:4])
+
+
 def test_the_month_is_the_month_in_semarang():
     assert build(LIFE)["month"] == "2026-04"
 
