@@ -9,7 +9,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from gateway.config import GatewaySettings
-from gateway.pages import routes_public, routes_report, routes_sign_in, routes_work
+from gateway.pages import (
+    routes_public,
+    routes_report,
+    routes_sign_in,
+    routes_supervisor,
+    routes_work,
+)
 from gateway.pages.csrf import CsrfGuard
 from gateway.pages.errors import page_aware
 from gateway.pages.receipts import ReceiptHandOver
@@ -38,6 +44,11 @@ ROUTES = [
     Route("/kerja/{ticket}", routes_work.complaint),
     Route("/kerja/{ticket}/lampiran/{file_id}", routes_work.attachment),
     Route("/kerja/{ticket}/{aksi}", routes_work.act, methods=["POST"]),
+    # Supervisors: the working-day calendar and the SLA policies.
+    Route(routes_supervisor.CALENDAR, routes_supervisor.calendar),
+    Route(routes_supervisor.CALENDAR, routes_supervisor.change_day, methods=["POST"]),
+    Route(routes_supervisor.RECOMPUTE, routes_supervisor.recompute),
+    Route("/pengawas/kebijakan-sla", routes_supervisor.policies),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
 

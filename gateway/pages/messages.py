@@ -37,6 +37,9 @@ INPUT_FOR_FIELD: dict[str, str] = {
     "agencies": "agencies",
     "agency": "agency",
     "to": "to",
+    # The supervisors' calendar form (gateway/pages/routes_supervisor.py).
+    "date": "date",
+    "working": "working",
 }
 
 FIELD_NAMES: dict[str, str] = {
@@ -59,6 +62,8 @@ FIELD_NAMES: dict[str, str] = {
     "agencies": "Perangkat daerah",
     "agency": "Perangkat daerah",
     "to": "Nomor tiket",
+    "date": "Tanggal",
+    "working": "Jenis hari",
 }
 
 # (intake's words after "field: ", the Indonesian words with the same numbers).
@@ -77,6 +82,12 @@ PHRASES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"^must be a number$"), "harus berupa angka."),
     (re.compile(r"^must be between (\S+) and (\S+)$"), "harus antara {0} dan {1}."),
     (re.compile(r"^must be one of"), "pilih salah satu pilihan yang tersedia."),
+    (re.compile(r"^a date written YYYY-MM-DD$"), "tulis tanggal yang benar, misalnya 2026-08-17."),
+    (
+        re.compile(r"^must lie within a year before and three years after today$"),
+        "harus antara setahun sebelum dan tiga tahun sesudah hari ini.",
+    ),
+    (re.compile(r"^is required: false adds a day off"), "pilih hari libur atau hari kerja."),
 )
 
 BY_CODE: dict[str, str] = {

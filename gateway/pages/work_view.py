@@ -66,6 +66,8 @@ def staff_model(staff: Staff, names: dict[str, str]) -> dict:
         "username": staff.username,
         "role": ROLE_LABELS.get(staff.role, str(staff.role)),
         "agency": names.get(staff.agency or "", staff.agency),
+        # The supervisors' pages are linked in the staff bar for them alone.
+        "supervisor": staff.role == Role.SUPERVISOR,
     }
 
 

@@ -13,30 +13,51 @@ from gateway.params import path_int
 from gateway.routes.complaints import ticket_from
 from gateway.routes.staff import run_action
 
+# Who changes the working-day calendar and the SLA policies, for the JSON routes and
+# the supervisors' pages (gateway/pages/routes_supervisor.py) alike.
+CALENDAR_KEEPERS = (Role.SUPERVISOR,)
+
 
 async def calendar(request: Request) -> JSONResponse:
     year = path_int(request, "year", 0, 9999)  # the sla service checks the range it serves
-    return JSONResponse(await request.app.state.rpc.call("sla", "calendar", year=year))
+    return JSONResponse(await calendar_year(request, year))
 
 
 async def change_day(request: Request) -> JSONResponse:
-    staff = await require(request, Role.SUPERVISOR)
+    staff = await require(request, *CALENDAR_KEEPERS)
     body = await json_body(request)
-    result = await request.app.state.rpc.call("sla", "change_day", body=body, by=staff.username)
-    return JSONResponse(result)
+    return JSONResponse(await change_calendar_day(request, staff, body))
 
 
 async def recompute(request: Request) -> JSONResponse:
-    await require(request, Role.SUPERVISOR)
-    request_id = request.path_params["request_id"]
-    found = await request.app.state.rpc.call("sla", "recompute_status", request_id=request_id)
-    if found is None:
-        raise ApiError("not_found", f"there is no recomputation {request_id!r}")
-    return JSONResponse(found)
+    await require(request, *CALENDAR_KEEPERS)
+    return JSONResponse(await recompute_status(request, request.path_params["request_id"]))
 
 
 async def policies(request: Request) -> JSONResponse:
-    return JSONResponse({"policies": await request.app.state.rpc.call("sla", "policies")})
+    return JSONResponse({"policies": await sla_policies(request)})
+
+
+async def calendar_year(request: Request, year: int) -> dict:
+    """The year's days off and local changes (the sla service checks the year)."""
+    return await request.app.state.rpc.call("sla", "calendar", year=year)
+
+
+async def change_calendar_day(request: Request, staff: Staff, body: object) -> dict:
+    """A day off or a working day (`{date, working, reason}`, checked by the sla
+    service); answers the id of the recomputation of the deadlines it moves."""
+    return await request.app.state.rpc.call("sla", "change_day", body=body, by=staff.username)
+
+
+async def recompute_status(request: Request, request_id: str) -> dict:
+    found = await request.app.state.rpc.call("sla", "recompute_status", request_id=request_id)
+    if found is None:
+        raise ApiError("not_found", f"there is no recomputation {request_id!r}")
+    return found
+
+
+async def sla_policies(request: Request) -> list[dict]:
+    return await request.app.state.rpc.call("sla", "policies")
 
 
 async def policy(request: Request) -> JSONResponse:
@@ -46,7 +67,7 @@ async def policy(request: Request) -> JSONResponse:
 
 
 async def add_policy(request: Request) -> JSONResponse:
-    staff = await require(request, Role.SUPERVISOR)
+    staff = await require(request, *CALENDAR_KEEPERS)
     body = await json_body(request)
     policy = await request.app.state.rpc.call("sla", "add_policy", body=body, by=staff.username)
     return JSONResponse(policy, status_code=201)
