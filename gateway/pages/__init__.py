@@ -20,6 +20,7 @@ from gateway.pages.csrf import CsrfGuard
 from gateway.pages.errors import page_aware
 from gateway.pages.receipts import ReceiptHandOver
 from gateway.pages.rendering import STATIC_DIR
+from gateway.pages.report_data import MonthlyReports
 from gateway.pages.security import PageHeaders
 from gateway.pages.session import StaffSessions
 
@@ -60,6 +61,8 @@ def start(state: State, settings: GatewaySettings) -> None:
     state.csrf = CsrfGuard(settings.page_secret, secure)
     state.receipts = ReceiptHandOver(settings.page_secret, secure)
     state.sessions = StaffSessions(settings.page_secret, secure, settings.session_idle)
+    # The public report's numbers, a minute each (the RPC client is started after this).
+    state.monthly_reports = MonthlyReports(lambda: state.rpc)
 
 
 __all__ = ["ROUTES", "PageHeaders", "page_aware", "start"]

@@ -4,6 +4,7 @@ that a page and its three charts ask reporting once."""
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -54,7 +55,8 @@ class Month:
 class MonthlyReports:
     """Reporting's summaries by month, each kept FRESH_SECONDS."""
 
-    def __init__(self, rpc: RpcClient, clock=time.monotonic) -> None:
+    def __init__(self, rpc: Callable[[], RpcClient], clock=time.monotonic) -> None:
+        # The app's RPC client, looked up per call: the pages start before it exists.
         self.rpc = rpc
         self.clock = clock
         self._kept: dict[str, tuple[float, dict]] = {}
@@ -63,7 +65,7 @@ class MonthlyReports:
         kept = self._kept.get(month.key)
         if kept is not None and self.clock() - kept[0] < FRESH_SECONDS:
             return kept[1]
-        summary = await self.rpc.call("reporting", "monthly", month=month.key)
+        summary = await self.rpc().call("reporting", "monthly", month=month.key)
         self._kept[month.key] = (self.clock(), summary)
         if len(self._kept) > 240:  # twenty years of months; old ones go first
             del self._kept[min(self._kept, key=lambda k: self._kept[k][0])]

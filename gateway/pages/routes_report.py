@@ -91,10 +91,7 @@ def _reported_month(request: Request) -> Month:
 
 
 def _reports(request: Request) -> MonthlyReports:
-    state = request.app.state
-    if not hasattr(state, "monthly_reports"):
-        state.monthly_reports = MonthlyReports(state.rpc)
-    return state.monthly_reports
+    return request.app.state.monthly_reports
 
 
 def _by_category(summary: dict) -> list[tuple[str, int]]:

@@ -64,7 +64,7 @@ class Rpc:
 
 def test_a_month_is_asked_of_reporting_once_a_minute_and_the_trend_is_twelve_months():
     rpc, now = Rpc(), [1000.0]
-    reports = MonthlyReports(rpc, clock=lambda: now[0])
+    reports = MonthlyReports(lambda: rpc, clock=lambda: now[0])
     trend = asyncio.run(reports.trend(Month(2026, 3)))
     assert [m.key for m, _ in trend] == [Month(2026, 3).back(n).key for n in range(11, -1, -1)]
     assert trend[0][0] == Month(2025, 4) and trend[-1][1]["month"] == "2026-03"
