@@ -6,7 +6,8 @@ Starts its own SecantusDB (on disk, as ./scripts/run starts it), RabbitMQ virtua
 services and gateway; stores the complaints in their real shapes (bench/fill.py: nearly
 all closed, 2 % open), signs in as an officer and as a supervisor through /masuk, and
 times, one request at a time over loopback, the worklist (plain, filtered by words,
-and a later page) and the complaint page. Each figure is the whole answer as a browser
+and a later page), the supervisor's overview and the complaint page. Each figure is the
+whole answer as a browser
 gets it: the gateway's RPCs to reporting, triage and sla, their MongoDB reads, and the
 render. Prints p50 and p95 per page; the issue's target is p95 under 100 ms.
 """
@@ -91,6 +92,7 @@ def main() -> None:
                 rows.append(
                     (f"{username}: worklist ?halaman=5", timed(client, ["/kerja?halaman=5"] * n))
                 )
+                rows.append((f"{username}: overview /pengawas", timed(client, ["/pengawas"] * n)))
             pages = [f"/kerja/{tickets[i % len(tickets)]}" for i in range(n)]
             rows.append((f"{username}: complaint page", timed(client, pages)))
             client.close()

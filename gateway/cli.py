@@ -55,6 +55,7 @@ def parser() -> argparse.ArgumentParser:
         ("disable-user", "stop an account from signing in; its tokens end at once"),
         ("enable-user", "let a disabled account sign in again"),
         ("revoke-tokens", "end every token of an account (it may sign in again)"),
+        ("reset-password", "give an account a new temporary password; its tokens end"),
     ):
         commands.add_parser(name, help=help_text).add_argument("username")
     role = commands.add_parser("set-role", help="change a role or agency; its tokens end")
@@ -79,7 +80,7 @@ def run(identity: Identity, args: argparse.Namespace) -> str:
                 if args.password_stdin
                 else getpass.getpass("password: ")
             )
-            identity.add_user(args.username, password, args.role, args.agency)
+            identity.add_user(args.username, password, args.role, args.agency, by=by)
             return f"user {args.username} created ({args.role})"
         case "list-users":
             return users_table(identity.list_users())
@@ -90,6 +91,12 @@ def run(identity: Identity, args: argparse.Namespace) -> str:
         case "set-role":
             change = identity.set_role(args.username, args.role, args.agency, by)
             return change_line(change, f"now {grant(change.account)}")
+        case "reset-password":
+            password, revoked = identity.reset_password(args.username, by)
+            return (
+                f"user {args.username}: new temporary password {password} "
+                f"(hand it over; {plural(revoked, 'token')} revoked)"
+            )
         case "revoke-tokens":
             revoked = identity.revoke_tokens(args.username, by)
             return f"user {args.username}: {plural(revoked, 'token')} revoked"

@@ -26,7 +26,7 @@ from pymongo import MongoClient, ReturnDocument
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
-from gateway.passwords import hash_password, verify_password
+from gateway.passwords import hash_password, new_password, verify_password
 from services.contracts.reference import SEED_AGENCIES, AgencyKind
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
@@ -173,7 +173,9 @@ class Identity:
         ]
 
     # staff
-    def add_user(self, username: str, password: str, role: str, agency: str | None) -> None:
+    def add_user(
+        self, username: str, password: str, role: str, agency: str | None, by: str = "aduan-admin"
+    ) -> Account:
         check_username(username)
         if len(password) < MIN_PASSWORD:
             raise IdentityError(f"password: at least {MIN_PASSWORD} characters", "password")
@@ -192,6 +194,22 @@ class Identity:
             )
         except DuplicateKeyError:
             raise IdentityError(f"user {username!r} exists already", "username") from None
+        self._log(username, "create", by, role=str(role), agency=agency)
+        found = self.db.users.find_one({"_id": username}, ACCOUNT_FIELDS)
+        return account_from(found)
+
+    def reset_password(self, username: str, by: str) -> tuple[str, int]:
+        """A new temporary password for the user, to be handed over; its tokens end (it
+        signs in again with the new one). Returns the password and the tokens ended."""
+        password = new_password()
+        updated = self.db.users.update_one(
+            {"_id": username}, {"$set": {"password_hash": hash_password(password)}}
+        )
+        if updated.matched_count == 0:
+            raise UnknownUser(username)
+        revoked = self.db.tokens.delete_many({"username": username}).deleted_count
+        self._log(username, "reset_password", by, tokens_revoked=revoked)
+        return password, revoked
 
     def list_users(self) -> list[Account]:
         return [account_from(doc) for doc in self.db.users.find({}, ACCOUNT_FIELDS).sort("_id")]

@@ -10,10 +10,13 @@ from starlette.staticfiles import StaticFiles
 
 from gateway.config import GatewaySettings
 from gateway.pages import (
+    routes_accounts,
+    routes_policy,
     routes_public,
     routes_report,
     routes_sign_in,
     routes_supervisor,
+    routes_triage_settings,
     routes_work,
 )
 from gateway.pages.csrf import CsrfGuard
@@ -46,10 +49,25 @@ ROUTES = [
     Route("/kerja/{ticket}/lampiran/{file_id}", routes_work.attachment),
     Route("/kerja/{ticket}/{aksi}", routes_work.act, methods=["POST"]),
     # Supervisors: the working-day calendar and the SLA policies.
+    Route(routes_supervisor.OVERVIEW, routes_supervisor.overview),
     Route(routes_supervisor.CALENDAR, routes_supervisor.calendar),
     Route(routes_supervisor.CALENDAR, routes_supervisor.change_day, methods=["POST"]),
     Route(routes_supervisor.RECOMPUTE, routes_supervisor.recompute),
-    Route("/pengawas/kebijakan-sla", routes_supervisor.policies),
+    Route(routes_policy.POLICIES, routes_policy.policies),
+    Route(routes_policy.POLICIES, routes_policy.add_policy, methods=["POST"]),
+    Route(routes_policy.NEW_POLICY, routes_policy.new_policy),
+    Route(routes_accounts.ACCOUNTS, routes_accounts.accounts),
+    Route(routes_accounts.ACCOUNTS, routes_accounts.create, methods=["POST"]),
+    Route(routes_accounts.ACCOUNT, routes_accounts.account),
+    Route(routes_accounts.ACCOUNT + "/{aksi}", routes_accounts.act, methods=["POST"]),
+    Route(routes_triage_settings.ROUTING, routes_triage_settings.routing),
+    Route(routes_triage_settings.ROUTING, routes_triage_settings.save_routing, methods=["POST"]),
+    Route(routes_triage_settings.AUTO_REJECT, routes_triage_settings.auto_reject),
+    Route(
+        routes_triage_settings.AUTO_REJECT,
+        routes_triage_settings.save_auto_reject,
+        methods=["POST"],
+    ),
     Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
 ]
 

@@ -40,6 +40,17 @@ INPUT_FOR_FIELD: dict[str, str] = {
     # The supervisors' calendar form (gateway/pages/routes_supervisor.py).
     "date": "date",
     "working": "working",
+    # The supervisors' SLA policy form (gateway/pages/routes_policy.py); its day inputs
+    # are named there.
+    "id": "id",
+    "version": "version",
+    "rule": "rule",
+    "warn_fractions": "warn_fractions",
+    "warn_days_before": "warn_days_before",
+    "categories": "categories",
+    # The supervisors' staff accounts (gateway/pages/routes_accounts.py).
+    "username": "username",
+    "role": "role",
 }
 
 FIELD_NAMES: dict[str, str] = {
@@ -64,11 +75,20 @@ FIELD_NAMES: dict[str, str] = {
     "to": "Nomor tiket",
     "date": "Tanggal",
     "working": "Jenis hari",
+    "id": "Kode kebijakan",
+    "version": "Versi",
+    "rule": "Dasar aturan",
+    "warn_fractions": "Peringatan saat terpakai (persen)",
+    "warn_days_before": "Peringatan sebelum batas (hari kerja)",
+    "categories": "Kategori",
+    "username": "Nama pengguna",
+    "role": "Peran",
 }
 
 # (intake's words after "field: ", the Indonesian words with the same numbers).
 PHRASES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"^is required$"), "wajib diisi."),
+    (re.compile(r"^must be at least 1 characters$"), "wajib diisi."),
     (re.compile(r"^must be at least (\d+) characters$"), "minimal {0} karakter."),
     (re.compile(r"^must be at most (\d+) characters$"), "maksimal {0} karakter."),
     (re.compile(r"^must be a phone number"), "tulis nomor telepon, misalnya 081234567890."),
@@ -88,6 +108,51 @@ PHRASES: tuple[tuple[re.Pattern, str], ...] = (
         "harus antara setahun sebelum dan tiga tahun sesudah hari ini.",
     ),
     (re.compile(r"^is required: false adds a day off"), "pilih hari libur atau hari kerja."),
+    (
+        re.compile(r"^(\d+)-(\d+) lower-case letters, digits or '-'$"),
+        "{0} sampai {1} huruf kecil, angka atau tanda '-', misalnya perwal-semarang-5-2023.",
+    ),
+    (re.compile(r"^a whole number from (\d+) to (\d+)$"), "bilangan bulat dari {0} sampai {1}."),
+    (
+        re.compile(r"^a whole number of working days, (\d+) to (\d+)$"),
+        "tulis jumlah hari kerja, {0} sampai {1}.",
+    ),
+    (
+        re.compile(r"^a list of at most (\d+) numbers from (\S+) to (\S+)$"),
+        "paling banyak {0} angka dari {1} sampai {2}, dipisah koma.",
+    ),
+    (
+        re.compile(r"^policy (\S+) exists; publish a new version$"),
+        "versi {0} sudah ada; naikkan nomor versinya.",
+    ),
+    # The supervisors' routing table (gateway/pages/routes_triage_settings.py).
+    (
+        re.compile(r"^must be an agency code or kec-\{kecamatan\}$"),
+        "pilih perangkat daerah atau kantor kecamatan.",
+    ),
+    (
+        re.compile(r"^is not an agency code$"),
+        "bukan kode perangkat daerah (huruf kecil, angka, '-').",
+    ),
+    (
+        re.compile(r"^(\S+) needs a last rule without words$"),
+        "kategori {0} memerlukan satu aturan tanpa kata-kata, sesudah aturannya yang lain, "
+        "untuk pengaduan yang tidak cocok dengan aturan mana pun.",
+    ),
+    (re.compile(r"^must be a list of (\d+) to (\d+) rules$"), "isi {0} sampai {1} aturan."),
+    # Staff accounts (gateway/identity.py, gateway/routes/users.py).
+    (
+        re.compile(r"^(\d+)-(\d+) lower-case letters, digits, '\.', '_' or '-'$"),
+        "{0} sampai {1} huruf kecil, angka, '.', '_' atau '-', misalnya budi.santoso.",
+    ),
+    (re.compile(r"^user '(.+)' exists already$"), "{0} sudah dipakai akun lain."),
+    (re.compile(r"^create it first$"), "perangkat daerah itu belum terdaftar."),
+    (
+        re.compile(r"^required for an agency_admin, and only for one$"),
+        "pilih perangkat daerah untuk admin penghubung, dan hanya untuknya.",
+    ),
+    (re.compile(r"^one of officer"), "pilih salah satu peran."),
+    (re.compile(r"^required, a text$"), "wajib diisi."),
 )
 
 BY_CODE: dict[str, str] = {
@@ -102,18 +167,22 @@ BY_CODE: dict[str, str] = {
 }
 
 
-def field_error(error: ApiError, file_mb: int = 5, upload_mb: int = 10) -> tuple[str, str]:
+def field_error(
+    error: ApiError, file_mb: int = 5, upload_mb: int = 10, names: dict[str, str] | None = None
+) -> tuple[str, str]:
     """(form input, Indonesian message) for a refusal; the input is "" when the error
-    belongs to the whole form."""
+    belongs to the whole form. `names`: a form's own inputs, named as the API's fields,
+    and their labels."""
     if error.code in BY_CODE:
         where = "attachments" if error.code in ("unsupported_media_type", "body_too_large") else ""
         return where, BY_CODE[error.code].format(file_mb=file_mb, upload_mb=upload_mb)
     field = error.field or ""
-    where = INPUT_FOR_FIELD.get(field, "")
+    names = names or {}
+    where = field if field in names else INPUT_FOR_FIELD.get(field, "")
     words = error.message.split(": ", 1)[1] if ": " in error.message else error.message
     for pattern, indonesian in PHRASES:
         found = pattern.match(words)
         if found:
-            name = FIELD_NAMES.get(where, "Isian ini")
+            name = names.get(where) or FIELD_NAMES.get(where, "Isian ini")
             return where, f"{name}: {indonesian.format(*found.groups())}"
     return where, "Isian ini tidak dapat diterima. Periksa kembali lalu kirim ulang."

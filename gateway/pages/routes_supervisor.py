@@ -1,6 +1,8 @@
-"""The supervisors' pages: the working-day calendar (a year's days off and local
-changes, a form to add a day off or a working day, and the progress of the deadlines'
-recomputation it starts) and the SLA policies.
+"""The supervisors' pages: the overview of open complaints and the weekly digest, and
+the working-day calendar (a year's days off and local changes, a form to add a day off
+or a working day, and the progress of the deadlines' recomputation it starts). The SLA
+policies are in routes_policy.py, triage's settings in routes_triage_settings.py and
+staff accounts in routes_accounts.py.
 
 They run the JSON routes' own code (gateway/routes/sla.py): `require` with the same
 roles (CALENDAR_KEEPERS) and the same RPCs; the sla service decides what a valid change
@@ -20,22 +22,21 @@ from gateway.errors import ApiError
 from gateway.identity import Staff
 from gateway.pages import labels, work_view
 from gateway.pages.messages import field_error
-from gateway.pages.rendering import render
 from gateway.pages.routes_public import require_csrf
-from gateway.pages.routes_work import agency_names
+from gateway.pages.routes_work import agency_names, render_staff
 from gateway.pages.staff_access import staff_page
 from gateway.pages.work_forms import text
 from gateway.params import query_int
+from gateway.routes.reports import OVERSEERS, open_overview
 from gateway.routes.sla import (
     CALENDAR_KEEPERS,
     calendar_year,
     change_calendar_day,
     recompute_status,
-    sla_policies,
 )
 from gateway.uploads import read_form
-from services.contracts.reference import CATEGORY_LABELS, Scope
 
+OVERVIEW = "/pengawas"
 CALENDAR = "/pengawas/kalender"
 RECOMPUTE = CALENDAR + "/hitung-ulang/{request_id}"
 # The form's choice of day, and the API's `working` it sends.
@@ -47,12 +48,66 @@ RECOMPUTE_STATES = {
     "done": "Selesai",
 }
 WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-STAGE_LABELS = {
-    "review": "Verifikasi petugas",
-    "forward": "Diteruskan admin",
-    "agency_response": "Tanggapan perangkat daerah",
-}
 MAX_FIELDS = 10
+OVERVIEW_STATES = ("overdue", "due_soon", "paused", "on_track")
+NOT_FORWARDED = "Belum diteruskan"
+# Tickets named per agency in the digest; the rest are counted.
+DIGEST_TICKETS = 20
+
+
+@staff_page
+async def overview(request: Request) -> Response:
+    """Open complaints by deadline state and agency, the oldest open, and the latest
+    weekly digest (GET /api/v1/reports/overview and /api/v1/sla/digest)."""
+    staff = await require(request, *OVERSEERS)
+    found = await open_overview(request)
+    latest = await request.app.state.rpc.call("sla", "latest_digest")
+    names = await agency_names(request)
+    counts = found.get("by_sla_state") or {}
+    states = [
+        {"state": state, "count": counts.get(state, 0), **work_view.sla_badge(state)}
+        for state in OVERVIEW_STATES
+    ]
+    return render_staff(
+        request,
+        staff,
+        names,
+        "supervisor_overview.html",
+        {
+            "open": found.get("open", 0),
+            "states": states,
+            "agencies": [
+                {
+                    "code": a.get("agency") or "",
+                    "name": names.get(a.get("agency") or "", a.get("agency")) or NOT_FORWARDED,
+                    "open": a.get("open", 0),
+                    "counts": {state: a.get(state, 0) for state in OVERVIEW_STATES},
+                }
+                for a in found.get("by_agency") or []
+            ],
+            "digest": digest_model(latest, names) if latest else None,
+            "oldest": [work_view.worklist_item(i, names) for i in found.get("oldest") or []],
+        },
+    )
+
+
+def digest_model(latest: dict, names: dict[str, str]) -> dict:
+    return {
+        "week": latest.get("week"),
+        "created_at": latest.get("created_at"),
+        "total": latest.get("total_overdue", 0),
+        "agencies": [
+            {
+                "name": NOT_FORWARDED
+                if a.get("agency") == "belum_diteruskan"
+                else names.get(a.get("agency") or "", a.get("agency")),
+                "overdue": a.get("overdue", 0),
+                "tickets": list(a.get("tickets") or [])[:DIGEST_TICKETS],
+                "more": max(0, len(a.get("tickets") or []) - DIGEST_TICKETS),
+            }
+            for a in latest.get("agencies") or []
+        ],
+    }
 
 
 @staff_page
@@ -100,12 +155,12 @@ async def recompute(request: Request) -> Response:
     staff = await require(request, *CALENDAR_KEEPERS)
     found = await recompute_status(request, request.path_params["request_id"])
     state = str(found.get("state") or "pending")
-    return render(
+    return render_staff(
         request,
+        staff,
+        await agency_names(request),
         "supervisor_recompute.html",
         {
-            "me": work_view.staff_model(staff, await agency_names(request)),
-            "csrf_token": request.app.state.csrf.token(request),
             "r": {
                 "state": state,
                 "state_label": RECOMPUTE_STATES.get(state, state),
@@ -121,24 +176,6 @@ async def recompute(request: Request) -> Response:
             "here": request.url.path,
             "year": _year_of(found.get("day") or ""),
         },
-        private=True,
-    )
-
-
-@staff_page
-async def policies(request: Request) -> Response:
-    """The SLA policies and their versions, as GET /api/v1/sla/policies lists them."""
-    staff = await require(request, *CALENDAR_KEEPERS)
-    listed = await sla_policies(request)
-    return render(
-        request,
-        "supervisor_policies.html",
-        {
-            "me": work_view.staff_model(staff, await agency_names(request)),
-            "csrf_token": request.app.state.csrf.token(request),
-            "policies": [policy_model(p) for p in sorted(listed, key=_policy_order)],
-        },
-        private=True,
     )
 
 
@@ -153,12 +190,12 @@ async def calendar_page(
     found = await calendar_year(request, year)
     where, error = refused or ("", None)
     current = this_year()
-    return render(
+    return render_staff(
         request,
+        staff,
+        await agency_names(request),
         "supervisor_calendar.html",
         {
-            "me": work_view.staff_model(staff, await agency_names(request)),
-            "csrf_token": request.app.state.csrf.token(request),
             "year": year,
             # Changes are taken a year back and three ahead: the years worth choosing.
             "years": sorted({*range(current - 1, current + 4), year}),
@@ -187,30 +224,7 @@ async def calendar_page(
             "error_field": where,
         },
         status_code=status_code,
-        private=True,
     )
-
-
-def policy_model(policy: dict) -> dict:
-    days = policy.get("working_days") or {}
-    stages = policy.get("stage_targets") or {}
-    return {
-        "id": policy.get("id"),
-        "version": policy.get("version"),
-        "rule": policy.get("rule") or "",
-        "working_days": [
-            (work_view.labels.SCOPE_LABELS.get(str(s), str(s)), days.get(str(s), "-"))
-            for s in Scope
-        ],
-        "stages": [(label, stages.get(key, "-")) for key, label in STAGE_LABELS.items()],
-        "warn_fractions": [work_view.percent(f) for f in policy.get("warn_fractions") or []],
-        "warn_days_before": list(policy.get("warn_days_before") or []),
-        "categories": [CATEGORY_LABELS.get(c, c) for c in policy.get("categories") or []],
-    }
-
-
-def _policy_order(policy: dict) -> tuple:
-    return (str(policy.get("id")), -int(policy.get("version") or 0))
 
 
 def this_year() -> int:

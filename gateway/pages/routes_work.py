@@ -306,3 +306,26 @@ async def agency_names(request: Request) -> dict[str, str]:
     """The directory's names by code (GET /api/v1/agencies)."""
     listed = await run_in_threadpool(request.app.state.identity.agencies)
     return {a["code"]: a["name"] for a in listed}
+
+
+def render_staff(
+    request: Request,
+    staff: Staff,
+    names: dict[str, str],
+    template: str,
+    context: dict,
+    status_code: int = 200,
+) -> Response:
+    """A staff page: `context` with the staff bar's member and the forms' CSRF token,
+    never kept by a cache."""
+    return render(
+        request,
+        template,
+        {
+            "me": work_view.staff_model(staff, names),
+            "csrf_token": request.app.state.csrf.token(request),
+            **context,
+        },
+        status_code=status_code,
+        private=True,
+    )

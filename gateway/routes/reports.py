@@ -1,9 +1,12 @@
-"""The monthly complaint-management report: public information, counts only."""
+"""The monthly complaint-management report (public information, counts only) and the
+supervisors' overview of open complaints."""
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from gateway.auth import require
 from gateway.errors import ApiError
+from gateway.identity import Role
 
 
 async def monthly(request: Request) -> JSONResponse:
@@ -12,3 +15,17 @@ async def monthly(request: Request) -> JSONResponse:
         raise ApiError("invalid_field", "month: required, written YYYY-MM", "month")
     report = await request.app.state.rpc.call("reporting", "monthly", month=month)
     return JSONResponse(report)
+
+
+async def overview(request: Request) -> JSONResponse:
+    await require(request, *OVERSEERS)
+    return JSONResponse(await open_overview(request))
+
+
+# Who reads the overview, for the JSON route and the supervisors' page alike.
+OVERSEERS = (Role.SUPERVISOR,)
+
+
+async def open_overview(request: Request) -> dict:
+    """Open complaints by deadline state and by agency, and the ten open longest."""
+    return await request.app.state.rpc.call("reporting", "overview")

@@ -69,8 +69,12 @@ async def policy(request: Request) -> JSONResponse:
 async def add_policy(request: Request) -> JSONResponse:
     staff = await require(request, *CALENDAR_KEEPERS)
     body = await json_body(request)
-    policy = await request.app.state.rpc.call("sla", "add_policy", body=body, by=staff.username)
-    return JSONResponse(policy, status_code=201)
+    return JSONResponse(await add_sla_policy(request, staff, body), status_code=201)
+
+
+async def add_sla_policy(request: Request, staff: Staff, body: object) -> dict:
+    """A new policy or a new version of one, checked by the sla service."""
+    return await request.app.state.rpc.call("sla", "add_policy", body=body, by=staff.username)
 
 
 async def digest(request: Request) -> JSONResponse:

@@ -7,10 +7,12 @@ from starlette.responses import JSONResponse
 from gateway.auth import require
 from gateway.body import json_body
 from gateway.errors import ApiError
-from gateway.identity import Role
+from gateway.identity import Role, Staff
 from gateway.routes.complaints import ticket_from
 
 REVIEWERS = (Role.OFFICER, Role.SUPERVISOR)
+# Who changes triage's settings, for the JSON routes and the supervisors' pages alike.
+SETTINGS_KEEPERS = (Role.SUPERVISOR,)
 
 
 async def review(request: Request) -> JSONResponse:
@@ -40,12 +42,20 @@ async def replace_auto_reject(request: Request) -> JSONResponse:
 
 async def _read(request: Request, method: str) -> JSONResponse:
     await require(request)
-    return JSONResponse(await request.app.state.rpc.call("triage", method))
+    return JSONResponse(await triage_setting(request, method))
 
 
 async def _replace(request: Request, method: str) -> JSONResponse:
-    """A supervisor's new version of a triage setting, validated by the service."""
-    staff = await require(request, Role.SUPERVISOR)
+    staff = await require(request, *SETTINGS_KEEPERS)
     body = await json_body(request)
-    saved = await request.app.state.rpc.call("triage", method, body=body, by=staff.username)
-    return JSONResponse(saved)
+    return JSONResponse(await replace_triage_setting(request, staff, method, body))
+
+
+async def triage_setting(request: Request, method: str) -> dict:
+    """The routing table ("routing_table") or the automatic rejections ("auto_reject")."""
+    return await request.app.state.rpc.call("triage", method)
+
+
+async def replace_triage_setting(request: Request, staff: Staff, method: str, body: object) -> dict:
+    """A supervisor's new version of a triage setting, validated by the service."""
+    return await request.app.state.rpc.call("triage", method, body=body, by=staff.username)

@@ -1,5 +1,6 @@
-"""Staff accounts: supervisors list, disable, enable and re-role users and end their
-tokens; any staff member signs its own token out.
+"""Staff accounts: supervisors create, list, disable, enable and re-role users, give
+them a new temporary password and end their tokens; any staff member signs its own
+token out. A password made here is answered once, never stored in the clear.
 
 Every change to a user ends that user's tokens at once (gateway/identity.py), so a
 disabled or demoted user loses its rights on its very next request.
@@ -21,49 +22,105 @@ from gateway.identity import (
     Identity,
     IdentityError,
     Role,
+    Staff,
     UnknownUser,
     UserChange,
 )
+from gateway.passwords import new_password
 
 ROLE_CHANGE_FIELDS = ("role", "agency")
+NEW_USER_FIELDS = ("username", "role", "agency")
+# Who manages staff accounts, for the JSON routes and the supervisors' pages alike.
+ACCOUNT_KEEPERS = (Role.SUPERVISOR,)
+# An answer holding a password is kept by no cache.
+NO_STORE = {"Cache-Control": "no-store"}
 T = TypeVar("T")
 
 
 async def list_users(request: Request) -> JSONResponse:
-    await require(request, Role.SUPERVISOR)
+    await require(request, *ACCOUNT_KEEPERS)
     accounts = await run_in_threadpool(identity(request).list_users)
     return JSONResponse({"users": [account_json(account) for account in accounts]})
 
 
+async def create(request: Request) -> JSONResponse:
+    """`{"username", "role", "agency"?}` -> 201 with the account and its temporary
+    password, shown this once."""
+    supervisor = await require(request, *ACCOUNT_KEEPERS)
+    created, password = await create_user(request, supervisor, await json_body(request))
+    return JSONResponse(
+        account_json(created) | {"password": password}, status_code=201, headers=NO_STORE
+    )
+
+
+async def reset_password(request: Request) -> JSONResponse:
+    """A new temporary password for the user (shown this once); its tokens end."""
+    supervisor = await require(request, *ACCOUNT_KEEPERS)
+    password, revoked = await reset_user_password(request, supervisor, username_from(request))
+    return JSONResponse(
+        {"username": username_from(request), "password": password, "tokens_revoked": revoked},
+        headers=NO_STORE,
+    )
+
+
+async def create_user(request: Request, supervisor: Staff, body: object) -> tuple[Account, str]:
+    username, role, agency = new_user_from(body)
+    password = new_password()
+    add = identity(request).add_user
+    created = await _directory(add, username, password, role, agency, by=supervisor.username)
+    return created, password
+
+
+async def reset_user_password(
+    request: Request, supervisor: Staff, username: str
+) -> tuple[str, int]:
+    return await _directory(identity(request).reset_password, username, by=supervisor.username)
+
+
 async def disable(request: Request) -> JSONResponse:
-    supervisor = await require(request, Role.SUPERVISOR)
-    username = username_from(request)
-    if username == supervisor.username:
-        # Disabling or demoting oneself could lock the city out of managing users: another
-        # supervisor, or aduan-admin, must do it.
-        raise ApiError("own_account", "you cannot disable your own account; ask another supervisor")
-    return await _change(identity(request).disable_user, username, by=supervisor.username)
+    supervisor = await require(request, *ACCOUNT_KEEPERS)
+    return JSONResponse(
+        change_json(await disable_user(request, supervisor, username_from(request)))
+    )
 
 
 async def enable(request: Request) -> JSONResponse:
-    supervisor = await require(request, Role.SUPERVISOR)
-    username = username_from(request)
-    return await _change(identity(request).enable_user, username, by=supervisor.username)
+    supervisor = await require(request, *ACCOUNT_KEEPERS)
+    return JSONResponse(change_json(await enable_user(request, supervisor, username_from(request))))
 
 
 async def set_role(request: Request) -> JSONResponse:
     """`{"role", "agency"?}`: the user's tokens end; it signs in again with the new rights."""
-    supervisor = await require(request, Role.SUPERVISOR)
+    supervisor = await require(request, *ACCOUNT_KEEPERS)
     username = username_from(request)
-    role, agency = role_change_from(await json_body(request))
+    body = await json_body(request)
+    return JSONResponse(change_json(await change_role(request, supervisor, username, body)))
+
+
+async def disable_user(request: Request, supervisor: Staff, username: str) -> UserChange:
+    if username == supervisor.username:
+        # Disabling or demoting oneself could lock the city out of managing users: another
+        # supervisor, or aduan-admin, must do it.
+        raise ApiError("own_account", "you cannot disable your own account; ask another supervisor")
+    return await _directory(identity(request).disable_user, username, by=supervisor.username)
+
+
+async def enable_user(request: Request, supervisor: Staff, username: str) -> UserChange:
+    return await _directory(identity(request).enable_user, username, by=supervisor.username)
+
+
+async def change_role(
+    request: Request, supervisor: Staff, username: str, body: object
+) -> UserChange:
+    role, agency = role_change_from(body)
     if username == supervisor.username and role != Role.SUPERVISOR:
         raise ApiError("own_account", "you cannot take the supervisor role from your own account")
     change = identity(request).set_role
-    return await _change(change, username, role, agency, by=supervisor.username)
+    return await _directory(change, username, role, agency, by=supervisor.username)
 
 
 async def revoke_tokens(request: Request) -> JSONResponse:
-    supervisor = await require(request, Role.SUPERVISOR)
+    supervisor = await require(request, *ACCOUNT_KEEPERS)
     username = username_from(request)
     revoked = await _directory(identity(request).revoke_tokens, username, by=supervisor.username)
     return JSONResponse({"username": username, "tokens_revoked": revoked})
@@ -88,6 +145,21 @@ def username_from(request: Request) -> str:
     if not USERNAME.fullmatch(username):
         raise ApiError("not_found", "there is no such user")
     return username
+
+
+def new_user_from(body: object) -> tuple[str, Role, str | None]:
+    """The username, role and agency of a new account (the directory checks the
+    username's form, that it is free and that the agency exists)."""
+    if not isinstance(body, dict):
+        raise ApiError("invalid_field", 'body: a JSON object {"username", "role", "agency"?}')
+    for name in body:
+        if name not in NEW_USER_FIELDS:
+            raise ApiError("invalid_field", f"{name}: unknown field", name)
+    username = body.get("username")
+    if not isinstance(username, str):
+        raise ApiError("invalid_field", "username: required, a text", "username")
+    role, agency = role_change_from({k: v for k, v in body.items() if k != "username"})
+    return username, role, agency
 
 
 def role_change_from(body: object) -> tuple[Role, str | None]:
@@ -129,10 +201,6 @@ def change_json(change: UserChange) -> dict:
 
 def identity(request: Request) -> Identity:
     return request.app.state.identity
-
-
-async def _change(change: Callable[..., UserChange], *args, by: str) -> JSONResponse:
-    return JSONResponse(change_json(await _directory(change, *args, by=by)))
 
 
 async def _directory(call: Callable[..., T], *args, **kwargs) -> T:

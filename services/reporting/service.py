@@ -7,7 +7,7 @@ from services.chassis.inbox import Subscription
 from services.chassis.metrics import ServiceMetrics
 from services.contracts.errors import CommandRejected
 from services.contracts.events import SUBSCRIPTIONS, Envelope
-from services.reporting import core
+from services.reporting import core, overview
 from services.reporting.store import ReportingStore
 
 
@@ -49,6 +49,11 @@ class ReportingService:
         month = core.parse_month(month)
         start, end = core.month_bounds(month)
         return core.monthly_summary(month, self.views.monthly_counts(start, end))
+
+    @rpc
+    def overview(self) -> dict:
+        """For supervisors: open complaints by deadline state and agency, oldest first."""
+        return overview.overview(self.views.open_counts(), self.views.oldest_open(overview.OLDEST))
 
 
 # reporting records each event type of its row in contracts.SUBSCRIPTIONS with the same

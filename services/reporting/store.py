@@ -12,7 +12,7 @@ from services.chassis.batches import Batcher
 from services.chassis.bulk import Application, apply_many
 from services.chassis.store import MongoStore
 from services.contracts.events import Envelope
-from services.reporting import core
+from services.reporting import core, overview
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +80,31 @@ class ReadModel:
         )
         return [core.worklist_item(view) for view in cursor]
 
+    def open_counts(self) -> list[tuple]:
+        """(agency, sla_state, count) of the open complaints."""
+        rows = self.views.collection.aggregate(
+            [
+                {"$match": {"status": {"$in": [str(s) for s in overview.OPEN_STATUSES]}}},
+                {
+                    "$group": {
+                        "_id": {"agency": "$agency", "sla_state": "$sla_state"},
+                        "n": {"$sum": 1},
+                    }
+                },
+            ]
+        )
+        return [(row["_id"].get("agency"), row["_id"].get("sla_state"), row["n"]) for row in rows]
+
+    def oldest_open(self, limit: int) -> list[dict]:
+        cursor = (
+            self.views.collection.find(
+                {"status": {"$in": [str(s) for s in overview.OPEN_STATUSES]}}, LIST_PROJECTION
+            )
+            .sort([("received_at", 1)])
+            .limit(limit)
+        )
+        return [core.worklist_item(view) for view in cursor]
+
     def monthly_counts(self, start: datetime, end: datetime) -> list[tuple]:
         rows = self.views.collection.aggregate(
             [
@@ -110,6 +135,7 @@ class ReportingStore(MongoStore):
         self.db.views.create_index([("status", 1), ("urgent", -1), ("deadline.due_at", 1)])
         self.db.views.create_index([("agency", 1), ("status", 1)])
         self.db.views.create_index("received_at")
+        self.db.views.create_index([("status", 1), ("received_at", 1)])  # the oldest open
 
     def migrate(self) -> None:
         """Removes what versions that consumed the channels' raw messages left: the view

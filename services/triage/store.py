@@ -211,7 +211,12 @@ class ReviewDesk:
 
     def auto_reject(self) -> dict:
         _, flags = self.settings.current()
-        return {"flags": sorted(flags), "available": sorted(validity.REJECTION_REASONS)}
+        return {
+            "flags": sorted(flags),
+            "available": sorted(validity.REJECTION_REASONS),
+            # What the reporter is told when a flag rejects their complaint.
+            "reasons": dict(validity.REJECTION_REASONS),
+        }
 
     def replace_auto_reject(self, body: object, by: str, now: datetime) -> dict:
         body = fields.obj(body, "", ("flags",))

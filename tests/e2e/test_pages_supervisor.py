@@ -2,11 +2,15 @@
 running system: a supervisor adds a day off inside a complaint's deadline window on the
 calendar page, follows the recomputation's progress page until it is done, and the
 complaint's deadline has moved one working day later (the API's tracking and the staff
-complaint page agree). And: an officer gets the 403 page, a calendar form without its
-CSRF token changes nothing, the SLA policies are listed. axe-core checks every page;
-screenshots go to artifacts/screenshots/."""
+complaint page agree). The overview shows what GET /api/v1/reports/overview counts, the
+oldest open complaints and the weekly digest. A new version of a policy is published
+from the prefilled form, and a refused one is said beside its field. And: an officer
+gets the 403 page, a calendar form without its CSRF token changes nothing, the SLA
+policies are listed. axe-core checks every page; screenshots go to
+artifacts/screenshots/."""
 
 import time
+import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +22,7 @@ from tests.support.browser import check_page, sign_in, staff_page
 
 pytestmark = pytest.mark.e2e
 
+OVERVIEW = "/pengawas"
 CALENDAR = "/pengawas/kalender"
 POLICIES = "/pengawas/kebijakan-sla"
 DAY_OFF_REASON = "Cuti bersama tambahan menurut keputusan Wali Kota"
@@ -138,11 +143,47 @@ def test_an_officer_gets_the_403_page_on_the_supervisors_pages(stack, browser):
     sign_in(officer, stack.url, "officer1", "/kerja")
     # Nothing in the officer's staff bar leads there.
     expect(officer.get_by_role("link", name="Kalender kerja")).to_have_count(0)
-    for path in (CALENDAR, POLICIES):
+    for path in (OVERVIEW, CALENDAR, POLICIES):
         answer = officer.goto(stack.url + path)
         assert answer.status == 403
         expect(officer.get_by_role("heading", level=1)).to_have_text("Akses ditolak")
     check_page(officer, "pengawas-akses-ditolak")
+
+
+def test_the_overview_counts_open_complaints_by_deadline_state_and_agency(stack, browser):
+    api = Api(stack.url)
+    refused = api.http.get("/api/v1/reports/overview", headers=api.login("officer1"))
+    assert refused.status_code == 403
+    ticket = api.submit(complaint()).json()["ticket"]
+    api.wait_status(ticket, "awaiting_review")
+    supervisor = staff_page(browser)
+    sign_in(supervisor, stack.url, "supervisor1", "/kerja")
+    supervisor.get_by_role("link", name="Ringkasan", exact=True).click()
+    supervisor.wait_for_url(stack.url + OVERVIEW)
+    counted = api.http.get("/api/v1/reports/overview", headers=api.login("supervisor1")).json()
+    assert counted["open"] >= 1
+    not_forwarded = next(a for a in counted["by_agency"] if a["agency"] is None)
+    assert not_forwarded["open"] >= 1
+    expect(supervisor.locator("#judul-keadaan")).to_have_text(
+        f"{counted['open']} pengaduan terbuka"
+    )
+    for state, n in counted["by_sla_state"].items():
+        expect(supervisor.locator(f'#menurut-keadaan dd[data-state="{state}"]')).to_have_text(
+            str(n)
+        )
+    row = supervisor.locator('#menurut-pd tr[data-agency=""]')
+    expect(row.locator("th")).to_have_text("Belum diteruskan")
+    expect(row.locator("td").first).to_have_text(str(not_forwarded["open"]))
+    oldest = [item["ticket"] for item in counted["oldest"]]
+    expect(supervisor.locator("#terlama a.ticket-link")).to_have_text(oldest)
+    received = [item["received_at"] for item in counted["oldest"]]
+    assert received == sorted(received)
+    digest = api.http.get("/api/v1/sla/digest", headers=api.login("supervisor1"))
+    if digest.status_code == 200:  # recorded from Monday 08:00 WIB on
+        expect(supervisor.locator("#ringkasan-minggu")).to_contain_text(digest.json()["week"])
+    else:
+        expect(supervisor.locator("#ringkasan-minggu")).to_contain_text("belum pernah dibuat")
+    check_page(supervisor, "pengawas-ringkasan")
 
 
 def test_a_calendar_form_without_its_csrf_token_changes_nothing(stack, browser):
@@ -172,3 +213,70 @@ def test_a_supervisor_reads_the_sla_policies(stack, browser):
     expect(perwal).to_contain_text("Peraturan Wali Kota Semarang Nomor 5 Tahun 2023")
     expect(perwal).to_contain_text("10 hari kerja")
     check_page(supervisor, "pengawas-kebijakan-sla")
+
+
+def test_a_supervisor_publishes_a_policy_and_a_new_version_of_it(stack, browser):
+    # A policy naming no category and not the city's default one governs no complaint:
+    # the other tests' deadlines stay as they are.
+    api = Api(stack.url)
+    policy_id = f"uji-halaman-{uuid.uuid4().hex[:8]}"
+    supervisor = staff_page(browser)
+    sign_in(supervisor, stack.url, "supervisor1", POLICIES)
+    supervisor.get_by_role("link", name="Terbitkan kebijakan baru").click()
+    supervisor.wait_for_url(stack.url + POLICIES + "/baru")
+    expect(supervisor.get_by_label("Versi", exact=True)).to_have_value("1")
+    supervisor.get_by_label("Kode kebijakan").fill(policy_id)
+    supervisor.get_by_label("Dasar aturan").fill("Uji halaman kebijakan batas waktu")
+    for label, days in (("satu perangkat daerah", "5"), ("beberapa perangkat daerah", "10")):
+        supervisor.get_by_label(label).fill(days)
+    supervisor.get_by_label("melibatkan instansi").fill("30")
+    for stage in ("verifikasi petugas", "diteruskan admin", "tanggapan perangkat daerah"):
+        supervisor.get_by_label(f"Target tahap {stage}").fill("1")
+    supervisor.get_by_label("Peringatan saat terpakai (persen)").fill("50, 80")
+    supervisor.get_by_label("Peringatan sebelum batas (hari kerja)").fill("1")
+    check_page(supervisor, "pengawas-kebijakan-baru")
+    supervisor.get_by_role("button", name="Terbitkan").click()
+    expect(supervisor.locator("#terbit")).to_contain_text(f"{policy_id}@1 sudah diterbitkan")
+
+    supervisor.get_by_role("link", name=f"Terbitkan versi baru {policy_id}").click()
+    expect(supervisor.get_by_label("Versi", exact=True)).to_have_value("2")
+    expect(supervisor.get_by_label("Peringatan saat terpakai (persen)")).to_have_value("50, 80")
+    version = supervisor.get_by_label("Versi", exact=True)
+    version.fill("1")
+    supervisor.get_by_role("button", name="Terbitkan").click()
+    expect(supervisor.locator("#e-kebijakan")).to_have_text(
+        f"Versi: versi {policy_id}@1 sudah ada; naikkan nomor versinya."
+    )
+    expect(version).to_have_attribute("aria-invalid", "true")
+    version.fill("2")
+    single = supervisor.get_by_label("satu perangkat daerah")
+    single.fill("0")
+    supervisor.get_by_role("button", name="Terbitkan").click()
+    expect(supervisor.locator("#e-kebijakan")).to_have_text(
+        "Batas waktu bila ditangani satu perangkat daerah: tulis jumlah hari kerja, 1 sampai 365."
+    )
+    expect(single).to_have_attribute("aria-invalid", "true")
+    check_page(supervisor, "pengawas-kebijakan-ditolak")
+    single.fill("7")
+    supervisor.get_by_label("Peringatan saat terpakai (persen)").fill("120")
+    supervisor.get_by_role("button", name="Terbitkan").click()
+    expect(supervisor.locator("#e-kebijakan")).to_have_text(
+        "Peringatan saat terpakai (persen): paling banyak 5 angka dari 1 sampai 99, dipisah koma."
+    )
+    supervisor.get_by_label("Peringatan saat terpakai (persen)").fill("60")
+    # Without its CSRF token the same form changes nothing.
+    refused = supervisor.request.post(stack.url + POLICIES, form={"id": policy_id, "version": "3"})
+    assert refused.status == 403
+    supervisor.get_by_role("button", name="Terbitkan").click()
+    expect(supervisor.locator("#terbit")).to_contain_text(f"{policy_id}@2 sudah diterbitkan")
+
+    versions = api.http.get(f"/api/v1/sla/policies/{policy_id}").json()["versions"]
+    assert [v["version"] for v in versions] == [1, 2]
+    assert versions[1]["working_days"] == {
+        "single_agency": 7,
+        "cross_agency": 10,
+        "cross_institution": 30,
+    }
+    assert versions[1]["warn_fractions"] == [0.6]
+    assert versions[1]["warn_days_before"] == [1]
+    assert versions[1]["categories"] == []

@@ -128,7 +128,7 @@ def test_policies_are_listed_and_added_without_code(stack):
             "agencies": ["dpmptsp", "bapenda"],
         },
     )
-    view = api.wait_for(ticket, lambda v: v["deadline"]["working_days"] == 14)
+    view = api.wait_for(ticket, lambda v: (v["deadline"] or {}).get("working_days") == 14)
     history = api.http.get(f"/api/v1/complaints/{ticket}/sla", headers=api.login("officer1")).json()
     assert history["policy"] == {"id": "registri-layanan-5-14-60", "version": 1}
     assert view["deadline"]["scope"] == "cross_agency"

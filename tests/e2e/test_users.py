@@ -162,18 +162,20 @@ def management_calls(username: str) -> list[tuple[str, str, dict | None]]:
         ("POST", f"{USERS}/{username}/enable", None),
         ("PUT", f"{USERS}/{username}/role", {"role": "supervisor"}),
         ("POST", f"{USERS}/{username}/revoke-tokens", None),
+        ("POST", f"{USERS}/{username}/reset-password", None),
     ]
 
 
 def test_only_supervisors_manage_users(stack, api):
     target = new_user(stack, "officer")
     target_token = bearer(api, target)
+    creation = ("POST", USERS, {"username": f"u-{uuid.uuid4().hex[:12]}", "role": "supervisor"})
     for user in ("officer1", "admin1", "dpu-admin"):
-        for method, path, body in management_calls(target):
+        for method, path, body in [*management_calls(target), creation]:
             response = api.http.request(method, path, json=body, headers=api.login(user))
             assert response.status_code == 403, (user, method, path, response.text)
             assert response.json()["error"] == "forbidden"
-    for method, path, body in management_calls(target):
+    for method, path, body in [*management_calls(target), creation]:
         assert api.http.request(method, path, json=body).status_code == 401, path
     assert api.http.post("/api/v1/auth/logout").status_code == 401
     # Nothing was changed: the target still works, as an officer.
@@ -297,11 +299,68 @@ def test_every_change_is_recorded_with_who_and_when(stack, api, manager, manager
     for action in ("disable", "enable"):
         assert api.http.post(f"{USERS}/{username}/{action}", headers=manager).status_code == 200
     log = list(stack.database("gateway").user_log.find({"username": username}).sort("at"))
-    assert [(entry["action"], entry["by"]) for entry in log] == [
+    assert [(entry["action"], entry["by"].split(":")[0]) for entry in log] == [
+        ("create", "aduan-admin"),
         ("disable", manager_name),
         ("enable", manager_name),
     ]
     assert all(entry["at"] for entry in log)
+
+
+def test_a_supervisor_creates_an_account_and_resets_its_password(stack, api, manager):
+    username = f"u-{uuid.uuid4().hex[:12]}"
+    body = {"username": username, "role": "agency_admin", "agency": "dlh"}
+    created = api.http.post(USERS, json=body, headers=manager)
+    assert created.status_code == 201, created.text
+    assert created.headers["cache-control"] == "no-store"
+    account = created.json()
+    password = account.pop("password")
+    assert account | {"created_at": None} == {
+        "username": username,
+        "role": "agency_admin",
+        "agency": "dlh",
+        "active": True,
+        "created_at": None,
+    }
+    signed_in = api.http.post(
+        "/api/v1/auth/token", json={"username": username, "password": password}
+    )
+    assert signed_in.status_code == 200 and signed_in.json()["agency"] == "dlh"
+    token = {"Authorization": f"Bearer {signed_in.json()['access_token']}"}
+    again = api.http.post(USERS, json=body, headers=manager)
+    assert again.status_code == 422 and again.json()["field"] == "username"
+
+    reset = api.http.post(f"{USERS}/{username}/reset-password", headers=manager)
+    assert reset.status_code == 200 and reset.headers["cache-control"] == "no-store"
+    assert reset.json()["tokens_revoked"] == 1
+    assert api.http.get("/api/v1/worklist", headers=token).status_code == 401
+    old = api.http.post("/api/v1/auth/token", json={"username": username, "password": password})
+    assert old.status_code == 401
+    new = {"username": username, "password": reset.json()["password"]}
+    assert api.http.post("/api/v1/auth/token", json=new).status_code == 200
+    # No password, in the clear or hashed, in the account list or the user log.
+    listed = api.http.get(USERS, headers=manager).text
+    assert password not in listed and reset.json()["password"] not in listed
+    log = stack.database("gateway").user_log.find({"username": username})
+    assert [entry["action"] for entry in log] == ["create", "reset_password"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"role": "officer"}, "username"),
+        ({"username": "Budi Besar", "role": "officer"}, "username"),
+        ({"username": "budi-baru", "role": "raja"}, "role"),
+        ({"username": "budi-baru", "role": "agency_admin"}, "agency"),
+        ({"username": "budi-baru", "role": "agency_admin", "agency": "tidak-ada"}, "agency"),
+        ({"username": "budi-baru", "role": "officer", "password": "rahasia"}, "password"),
+    ],
+)
+def test_a_new_account_is_refused_naming_the_field(api, manager, body, field):
+    refused = api.http.post(USERS, json=body, headers=manager)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["field"] == field
+    assert "budi-baru" not in api.http.get(USERS, headers=manager).text
 
 
 def test_aduan_admin_disables_moves_and_restores_a_user(stack, api):
@@ -332,6 +391,17 @@ def test_aduan_admin_disables_moves_and_restores_a_user(stack, api):
     assert api.http.get("/api/v1/worklist", headers=token).status_code == 401
     log = stack.database("gateway").user_log.find({"username": username})
     assert {entry["by"].split(":")[0] for entry in log} == {"aduan-admin"}
+
+    reset = stack.admin("reset-password", username)
+    assert reset.returncode == 0, reset.stderr
+    assert reset.stdout.startswith(f"user {username}: new temporary password ")
+    password = reset.stdout.split("new temporary password ")[1].split()[0]
+    assert (
+        api.http.post(
+            "/api/v1/auth/token", json={"username": username, "password": password}
+        ).status_code
+        == 200
+    )
 
 
 def test_aduan_admin_refuses_with_exit_status_2(stack):

@@ -78,7 +78,8 @@ def test_an_unchanged_active_user_keeps_its_sessions(identity):
     ):
         assert not change.changed and change.tokens_revoked == 0
     assert identity.staff_for(token) is not None
-    assert identity.db.user_log.count_documents({"username": "tetap"}) == 0
+    unchanged = {"username": "tetap", "action": {"$ne": "create"}}
+    assert identity.db.user_log.count_documents(unchanged) == 0
 
 
 def test_a_role_change_is_checked_like_a_new_user(identity):
@@ -144,20 +145,41 @@ def test_signing_out_ends_only_that_token(identity):
 
 
 def test_every_change_is_in_the_user_log(identity):
-    identity.add_user("dicatat", PASSWORD, "supervisor", None)
+    identity.add_user("dicatat", PASSWORD, "supervisor", None, by="supervisor8")
     signed_in(identity, "dicatat")
     identity.set_role("dicatat", "officer", None, by="supervisor9")
     identity.disable_user("dicatat", by="aduan-admin:root")
     identity.revoke_tokens("dicatat", by="supervisor9")
+    identity.reset_password("dicatat", by="supervisor7")
     log = list(identity.db.user_log.find({"username": "dicatat"}).sort("at"))
     assert [(entry["action"], entry["by"]) for entry in log] == [
+        ("create", "supervisor8"),
         ("set_role", "supervisor9"),
         ("disable", "aduan-admin:root"),
         ("revoke_tokens", "supervisor9"),
+        ("reset_password", "supervisor7"),
     ]
-    assert log[0]["before"] == {"role": "supervisor", "agency": None, "active": True}
-    assert log[0]["after"] == {"role": "officer", "agency": None, "active": True}
-    assert log[0]["tokens_revoked"] == 1 and all(entry["at"] for entry in log)
+    assert (log[0]["role"], log[0]["agency"]) == ("supervisor", None)
+    assert log[1]["before"] == {"role": "supervisor", "agency": None, "active": True}
+    assert log[1]["after"] == {"role": "officer", "agency": None, "active": True}
+    assert log[1]["tokens_revoked"] == 1 and all(entry["at"] for entry in log)
+    assert not any("password" in str(entry) for entry in log[:4])
+    assert "password_hash" not in log[4]
+
+
+def test_a_reset_password_replaces_the_old_one_and_ends_every_token(identity):
+    created = identity.add_user("lupa", PASSWORD, "officer", None)
+    assert (created.username, created.role, created.active) == ("lupa", Role.OFFICER, True)
+    first, second = signed_in(identity, "lupa"), signed_in(identity, "lupa")
+    password, revoked = identity.reset_password("lupa", by="supervisor9")
+    assert revoked == 2
+    assert identity.staff_for(first) is None and identity.staff_for(second) is None
+    assert identity.issue_token("lupa", PASSWORD, TTL) is None
+    assert identity.issue_token("lupa", password, TTL) is not None
+    assert len(password) >= gateway.identity.MIN_PASSWORD
+    assert password != identity.reset_password("lupa", by="supervisor9")[0]
+    with pytest.raises(UnknownUser):
+        identity.reset_password("tidak-ada", by="supervisor9")
 
 
 def test_the_user_list_has_no_password_hashes(identity):
