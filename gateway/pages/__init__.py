@@ -11,6 +11,7 @@ from starlette.staticfiles import StaticFiles
 from gateway.config import GatewaySettings
 from gateway.pages import (
     routes_accounts,
+    routes_desk,
     routes_policy,
     routes_public,
     routes_report,
@@ -44,6 +45,9 @@ ROUTES = [
     Route("/masuk", routes_sign_in.sign_in_form),
     Route("/masuk", routes_sign_in.sign_in, methods=["POST"]),
     Route("/keluar", routes_sign_in.sign_out, methods=["POST"]),
+    Route(routes_desk.DESK, routes_desk.desk_form),
+    Route(routes_desk.DESK, routes_desk.record, methods=["POST"]),
+    Route(routes_desk.SLIP, routes_desk.slip),
     Route("/kerja", routes_work.worklist),
     Route("/kerja/{ticket}", routes_work.complaint),
     Route("/kerja/{ticket}/lampiran/{file_id}", routes_work.attachment),

@@ -6,10 +6,17 @@ import uuid
 
 from starlette.datastructures import FormData, UploadFile
 
+from gateway.errors import ApiError
+from gateway.pages.messages import field_error
+from gateway.routes.complaints import IDEMPOTENCY_KEY
+from gateway.uploads import MAX_FILES
+from services.contracts.reference import KECAMATAN
+
 # The inputs whose typed values the form keeps when intake refuses it.
 TEXT_INPUTS = ("name", "phone", "email", "title", "description", "kecamatan", "kelurahan")
 KEPT_INPUTS = (*TEXT_INPUTS, "address", "lat", "lon", "anonymous", "confidential")
 CHECKED = "ya"
+MB = 1024 * 1024
 
 
 def typed_values(form: FormData) -> dict[str, str]:
@@ -55,6 +62,40 @@ def complaint_body(form: FormData) -> dict:
         if value:
             body[name] = value
     return body
+
+
+def form_key(form: FormData, name: str = "idempotency_key") -> str | None:
+    value = form.get(name)
+    return value if isinstance(value, str) and IDEMPOTENCY_KEY.match(value) else None
+
+
+def form_text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def form_context(
+    values: dict[str, str], key: str, error: ApiError | None, max_file: int, max_upload: int
+) -> dict:
+    """What the complaint form's template needs: the typed values, the form's key, and
+    intake's refusal, {input: message} beside a field or a message for the whole form."""
+    errors: dict[str, str] = {}
+    form_error = None
+    if error is not None:
+        where, message = field_error(error, max_file // MB, max_upload // MB)
+        if where:
+            errors[where] = message
+        else:
+            form_error = message
+    return {
+        "values": values,
+        "errors": errors,
+        "form_error": form_error,
+        "idempotency_key": key,
+        "kecamatan": KECAMATAN,
+        "max_files": MAX_FILES,
+        "max_file_mb": max_file // MB,
+    }
 
 
 def chosen_files(form: FormData) -> list[UploadFile]:

@@ -15,6 +15,8 @@ INPUT_FOR_FIELD: dict[str, str] = {
     "reporter.name": "name",
     "reporter.phone": "phone",
     "reporter.email": "email",
+    "reporter.address": "reporter_address",
+    "channel": "channel",
     "reporter.anonymous": "anonymous",
     "reporter.confidential": "confidential",
     "title": "title",
@@ -57,6 +59,8 @@ FIELD_NAMES: dict[str, str] = {
     "name": "Nama",
     "phone": "Nomor telepon",
     "email": "E-mail",
+    "reporter_address": "Alamat surat pelapor",
+    "channel": "Disampaikan melalui",
     "title": "Judul",
     "description": "Uraian",
     "kecamatan": "Kecamatan",
@@ -153,6 +157,17 @@ PHRASES: tuple[tuple[re.Pattern, str], ...] = (
     ),
     (re.compile(r"^one of officer"), "pilih salah satu peran."),
     (re.compile(r"^required, a text$"), "wajib diisi."),
+    # The service desk (gateway/pages/routes_desk.py).
+    (
+        re.compile(r"^give the reporter's phone, email or postal address"),
+        "isi nomor telepon, e-mail atau alamat surat pelapor (salah satu), agar hasilnya "
+        "sampai kepadanya.",
+    ),
+    (
+        re.compile(r"^give the postal address the reply letter goes to"),
+        "wajib diisi untuk pengaduan melalui surat: balasan dikirim ke alamat ini.",
+    ),
+    (re.compile(r"^must be tatap_muka or surat$"), "pilih tatap muka atau surat."),
 )
 
 BY_CODE: dict[str, str] = {

@@ -22,16 +22,22 @@ class ReceiptHandOver:
         self.secure_cookie = secure_cookie
 
     def give(
-        self, response: Response, ticket: str, token: str | None, resubmission: bool
+        self,
+        response: Response,
+        ticket: str,
+        token: str | None,
+        resubmission: bool,
+        path: str | None = None,
     ) -> Response:
         """`token` None: intake recognised a complaint sent before (its secret link was
-        given to the first request only)."""
+        given to the first request only). `path`: the page that shows it (the residents'
+        receipt unless said)."""
         handed = {"ticket": ticket, "token": token, "resubmission": resubmission}
         response.set_cookie(
             COOKIE,
             self.serializer.dumps(handed),
             max_age=MAX_AGE,
-            path=receipt_path(ticket),
+            path=path or receipt_path(ticket),
             httponly=True,
             samesite="lax",
             secure=self.secure_cookie,
@@ -56,10 +62,10 @@ class ReceiptHandOver:
             "resubmission": handed.get("resubmission") is True,
         }
 
-    def forget(self, response: Response, ticket: str) -> Response:
+    def forget(self, response: Response, ticket: str, path: str | None = None) -> Response:
         response.delete_cookie(
             COOKIE,
-            path=receipt_path(ticket),
+            path=path or receipt_path(ticket),
             httponly=True,
             samesite="lax",
             secure=self.secure_cookie,

@@ -24,7 +24,6 @@ from gateway.pages.messages import field_error
 from gateway.pages.receipts import receipt_path
 from gateway.pages.rendering import render
 from gateway.routes.complaints import (
-    IDEMPOTENCY_KEY,
     checked_ticket,
     public_tracking,
     record_app_complaint,
@@ -32,15 +31,14 @@ from gateway.routes.complaints import (
     reporter_reply,
     throttle_app_client,
 )
-from gateway.uploads import MAX_FILES, checked_files, read_form
-from services.contracts.reference import KECAMATAN, TICKET_PATTERN
+from gateway.uploads import checked_files, read_form
+from services.contracts.reference import TICKET_PATTERN
 
 log = logging.getLogger(__name__)
 
 # The complaint form's inputs (14) with room to spare; the answer form has four.
 MAX_FORM_FIELDS = 20
 MAX_REPLY_FIELDS = 8
-MB = 1024 * 1024
 
 
 async def home(request: Request) -> Response:
@@ -53,7 +51,7 @@ async def submit(request: Request) -> Response:
     form = await read_form(request, MAX_FORM_FIELDS)
     try:
         require_csrf(request, form)
-        key = _form_key(form, "idempotency_key")
+        key = complaint_form.form_key(form)
         values = complaint_form.typed_values(form)
         try:
             throttle_app_client(request, key)
@@ -85,28 +83,12 @@ def complaint_page(
     error: ApiError | None = None,
     status_code: int = 200,
 ) -> Response:
-    errors: dict[str, str] = {}
-    form_error = None
-    if error is not None:
-        settings = request.app.state.settings
-        where, message = field_error(error, settings.max_file // MB, settings.max_upload // MB)
-        if where:
-            errors[where] = message
-        else:
-            form_error = message
+    settings = request.app.state.settings
     return render(
         request,
         "home.html",
-        {
-            "values": values,
-            "errors": errors,
-            "form_error": form_error,
-            "idempotency_key": key,
-            "csrf_token": request.app.state.csrf.token(request),
-            "kecamatan": KECAMATAN,
-            "max_files": MAX_FILES,
-            "max_file_mb": request.app.state.settings.max_file // MB,
-        },
+        complaint_form.form_context(values, key, error, settings.max_file, settings.max_upload)
+        | {"csrf_token": request.app.state.csrf.token(request)},
         status_code=status_code,
     )
 
@@ -167,12 +149,16 @@ async def reply(request: Request) -> Response:
     form = await read_form(request, MAX_REPLY_FIELDS)
     try:
         require_csrf(request, form)
-        token = _form_text(form, "token")
-        text = _form_text(form, "text")
+        token = complaint_form.form_text(form, "token")
+        text = complaint_form.form_text(form, "text")
         try:
             checked = parse_json(json.dumps({"text": text}))
             await reporter_reply(
-                request.app.state.rpc, ticket, checked["text"], token, _form_key(form, "reply_key")
+                request.app.state.rpc,
+                ticket,
+                checked["text"],
+                token,
+                complaint_form.form_key(form, "reply_key"),
             )
         except ApiError as error:
             if error.code == "not_found":
@@ -296,13 +282,3 @@ def secret_url(request: Request, ticket: str, token: str) -> str:
 def require_csrf(request: Request, form: FormData) -> None:
     if not request.app.state.csrf.valid(request, form.get(CSRF_FIELD)):
         raise CSRF_REFUSED
-
-
-def _form_key(form: FormData, name: str) -> str | None:
-    value = form.get(name)
-    return value if isinstance(value, str) and IDEMPOTENCY_KEY.match(value) else None
-
-
-def _form_text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""

@@ -68,6 +68,8 @@ def staff_model(staff: Staff, names: dict[str, str]) -> dict:
         "agency": names.get(staff.agency or "", staff.agency),
         # The supervisors' pages are linked in the staff bar for them alone.
         "supervisor": staff.role == Role.SUPERVISOR,
+        # The service desk is the officers' (gateway/routes/desk.py DESK_OFFICERS).
+        "officer": staff.role == Role.OFFICER,
     }
 
 
