@@ -5,6 +5,7 @@ The statuses' own labels come from the reporting service (tracking's `status_lab
 these are the words for what the pages show besides them.
 """
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -128,3 +129,52 @@ def time_text(value: object) -> str:
 def _local(value: object) -> datetime | None:
     moment = parse_time(value)
     return None if moment is None else moment.astimezone(JAKARTA)
+
+
+# The sla service's reasons for a deadline (its history, GET .../sla) and for a
+# recomputation, as the staff pages say them; an unknown one is shown as it is.
+DEADLINE_REASONS: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"^received$"), "Ditetapkan sementara saat pengaduan diterima"),
+    (re.compile(r"^classified$"), "Ditetapkan saat pengaduan diverifikasi"),
+    (
+        re.compile(r"^resumed after (\d+) working days paused$"),
+        "Diperpanjang {0} hari kerja karena jeda menunggu keterangan pelapor",
+    ),
+    (
+        re.compile(r"^reopened \(cycle (\d+)\)$"),
+        "Ditetapkan ulang saat pengaduan dibuka kembali (putaran {0})",
+    ),
+    (
+        re.compile(r"^calendar: (\d{4}-\d\d-\d\d) day off \((.*)\)$", re.DOTALL),
+        "Perubahan kalender: {0} menjadi hari libur ({1})",
+    ),
+    (
+        re.compile(r"^calendar: (\d{4}-\d\d-\d\d) working day \((.*)\)$", re.DOTALL),
+        "Perubahan kalender: {0} menjadi hari kerja ({1})",
+    ),
+)
+
+
+def deadline_reason(reason: object) -> str:
+    text = str(reason or "")
+    for pattern, indonesian in DEADLINE_REASONS:
+        found = pattern.match(text)
+        if found:
+            groups = [
+                date_text(g) if re.fullmatch(r"\d{4}-\d\d-\d\d", g) else g for g in found.groups()
+            ]
+            return indonesian.format(*groups)
+    return text or "-"
+
+
+def timeline(view: dict, names: dict[str, str]) -> list[dict]:
+    """The timeline's lines: the event's words, when, and its note; a forwarding names
+    the agency (the read model keeps its code)."""
+    lines = []
+    for entry in view.get("timeline", []):
+        note = entry.get("note")
+        agency = entry.get("agency")
+        if agency:
+            note = f"Diteruskan ke {names.get(agency, agency)}"
+        lines.append({"label": event_label(entry), "at": entry.get("at"), "note": note})
+    return lines

@@ -18,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from gateway.body import parse_json
 from gateway.errors import ApiError
 from gateway.pages import complaint_form, labels
+from gateway.pages.agencies import agency_names
 from gateway.pages.csrf import FIELD as CSRF_FIELD
 from gateway.pages.errors import CSRF_REFUSED, SECRET_LINK_INVALID
 from gateway.pages.messages import field_error
@@ -244,10 +245,7 @@ async def tracking_model(request: Request, view: dict) -> dict:
             "state": labels.label(labels.DEADLINE_STATE_LABELS, state, "Sesuai jadwal"),
             "scope": labels.label(labels.SCOPE_LABELS, deadline.get("scope"), ""),
         },
-        "timeline": [
-            {"label": labels.event_label(e), "at": e.get("at"), "note": e.get("note")}
-            for e in view.get("timeline", [])
-        ],
+        "timeline": labels.timeline(view, await agency_names(request)),
     }
 
 

@@ -166,7 +166,7 @@ async def recompute(request: Request) -> Response:
                 "state_label": RECOMPUTE_STATES.get(state, state),
                 "done": state == "done",
                 "day": found.get("day"),
-                "reason": found.get("reason") or "",
+                "reason": labels.deadline_reason(found.get("reason")),
                 "clocks_read": found.get("clocks_read", 0),
                 "deadlines_moved": found.get("deadlines_moved", 0),
                 "requested_at": found.get("requested_at"),

@@ -11,7 +11,6 @@ complaint, shown as the Indonesian 403 page).
 import logging
 from urllib.parse import urlencode
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -20,6 +19,7 @@ from gateway.auth import require
 from gateway.errors import ApiError, BackendUnavailable
 from gateway.identity import Staff
 from gateway.pages import work_forms, work_view
+from gateway.pages.agencies import agency_names
 from gateway.pages.errors import NOT_FOUND
 from gateway.pages.rendering import render
 from gateway.pages.routes_public import require_csrf
@@ -42,10 +42,8 @@ PAGE = 50
 ASKABLE = frozenset(
     {Status.AWAITING_REVIEW, Status.RETURNED, Status.CLASSIFIED, Status.FORWARDED, Status.ACCEPTED}
 )
-DEADLINE_REASONS = {
-    "received": "Ditetapkan sementara saat pengaduan diterima",
-    "classified": "Ditetapkan saat pengaduan diverifikasi",
-}
+# The clock's states (GET .../sla) in which it runs and can be paused.
+RUNNING_CLOCK = frozenset({"on_track", "due_soon", "breached"})
 
 
 @staff_page
@@ -178,7 +176,7 @@ async def complaint_page(
             "c": complaint_model(view, names),
             "suggestion": suggestion,
             "clock": clock_model(clock),
-            "offered": offered_forms(staff, view),
+            "offered": offered_forms(staff, view, (clock or {}).get("state")),
             "done": done,
             "failed": failed_form,
             "error": error,
@@ -194,10 +192,11 @@ async def complaint_page(
     )
 
 
-def offered_forms(staff: Staff, view: dict) -> set[str]:
+def offered_forms(staff: Staff, view: dict, clock_state: str | None = None) -> set[str]:
     """The forms the page shows: the caller's role may take the action (the action's
-    own roles) and the lifecycle allows it from the status the read model shows; the
-    service checks both again when the form is sent."""
+    own roles) and the lifecycle allows it from the status the read model shows, or for
+    the clock, from the clock's state (GET .../sla); the services check again when the
+    form is sent."""
     try:
         status = Status(view.get("status") or Status.RECEIVED)
     except ValueError:
@@ -208,6 +207,10 @@ def offered_forms(staff: Staff, view: dict) -> set[str]:
             continue
         if form.action == "request-info":
             allowed = status in ASKABLE
+        elif form.action == "pause":
+            allowed = status in ASKABLE and clock_state in RUNNING_CLOCK
+        elif form.action == "resume":
+            allowed = clock_state == "paused"
         else:
             allowed = (status, Move(form.action)) in TRANSITIONS
         if allowed:
@@ -269,10 +272,7 @@ def complaint_model(view: dict, names: dict[str, str]) -> dict:
         "attachments": attachments,
         "replies": list(view.get("replies") or []),
         "pending": "timeline" not in view,
-        "timeline": [
-            {"label": work_view.labels.event_label(e), "at": e.get("at"), "note": e.get("note")}
-            for e in view.get("timeline", [])
-        ],
+        "timeline": work_view.labels.timeline(view, names),
     }
 
 
@@ -288,7 +288,7 @@ def clock_model(clock: dict | None) -> dict | None:
         "deadlines": [
             {
                 "at": d.get("at"),
-                "why": DEADLINE_REASONS.get(d.get("reason") or "", d.get("reason") or "-"),
+                "why": work_view.labels.deadline_reason(d.get("reason")),
                 "scope": work_view.labels.SCOPE_LABELS.get(d.get("scope") or "", "-"),
                 "working_days": d.get("working_days"),
                 "due_at": d.get("due_at"),
@@ -300,12 +300,6 @@ def clock_model(clock: dict | None) -> dict | None:
             for f in clock.get("fired") or []
         ],
     }
-
-
-async def agency_names(request: Request) -> dict[str, str]:
-    """The directory's names by code (GET /api/v1/agencies)."""
-    listed = await run_in_threadpool(request.app.state.identity.agencies)
-    return {a["code"]: a["name"] for a in listed}
 
 
 def render_staff(

@@ -62,6 +62,14 @@ FORMS: dict[str, Form] = {
         _texts("question"),
         "Pertanyaan dikirim ke pelapor; batas waktu dihentikan sementara.",
     ),
+    "hentikan-waktu": Form(
+        "pause", lambda form: None, "Batas waktu dihentikan sementara sambil menunggu pelapor."
+    ),
+    "lanjutkan-waktu": Form(
+        "resume",
+        lambda form: None,
+        "Batas waktu berjalan lagi, diperpanjang sebanyak hari kerja yang terjeda.",
+    ),
 }
 # The form of each action, for the templates.
 PATH_OF = {form.action: path for path, form in FORMS.items()}

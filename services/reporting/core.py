@@ -41,7 +41,7 @@ RESOLVED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
 # Marks views folded by this version of fold(): a view of another version (or none) is
 # folded again from its events rather than extended.
-FOLD_VERSION = 2
+FOLD_VERSION = 3
 
 
 def record(view: dict | None, ticket: str, event: dict) -> tuple[dict, list]:
@@ -116,6 +116,7 @@ def _apply(view: dict, event: dict) -> None:
     kind, data = EventType(event["type"]), event["data"]
     at = datetime.fromisoformat(event["occurred_at"])
     note = None
+    extra: dict = {}  # what a timeline entry holds besides its note (the agency forwarded to)
     if kind == EventType.COMPLAINT_RECEIVED:
         received_at = datetime.fromisoformat(data["received_at"])
         view |= {
@@ -140,6 +141,7 @@ def _apply(view: dict, event: dict) -> None:
     elif kind == EventType.COMPLAINT_FORWARDED:
         view["agency"] = data["agency"]
         note = f"Diteruskan ke {data['agency']}"
+        extra["agency"] = data["agency"]
     elif kind == EventType.COMPLAINT_RETURNED:
         view["agency"] = None
     elif kind == EventType.COMPLAINT_REOPENED:
@@ -175,7 +177,8 @@ def _apply(view: dict, event: dict) -> None:
     status = STATUS_AFTER_EVENT.get(kind)
     if status is not None:
         view["status"] = str(status)
-    view["timeline"].append({"event": str(kind), "status": view["status"], "at": at, "note": note})
+    entry = {"event": str(kind), "status": view["status"], "at": at, "note": note}
+    view["timeline"].append(entry | extra)
 
 
 NOTIFIED_NOTES = {
@@ -240,6 +243,7 @@ def public_view(view: dict) -> dict:
                 "event": e["event"],
                 "at": _iso(e["at"]),
                 "note": e["note"],
+                "agency": e.get("agency"),
             }
             for e in view["timeline"]
         ],

@@ -144,6 +144,7 @@ def test_a_complaint_goes_through_the_six_steps_on_the_pages(stack, browser, pag
         page,
         "Diverifikasi dan dikelompokkan oleh petugas",
         "Diteruskan ke perangkat daerah",
+        "Diteruskan ke Dinas Pekerjaan Umum",
         "Diterima perangkat daerah untuk ditangani",
         "Selesai ditindaklanjuti perangkat daerah",
         "Lubang jalan sudah ditambal",
@@ -208,3 +209,24 @@ def test_a_script_title_is_shown_as_text_on_the_staff_pages(stack, browser):
     officer.goto(f"{stack.url}/kerja/{ticket}")
     expect(officer.locator("#judul-pengaduan")).to_have_text(script)
     assert officer.dialogs == []
+
+
+def test_an_officer_pauses_and_resumes_the_clock_on_the_complaint_page(stack, browser):
+    api = Api(stack.url)
+    ticket = api.submit(complaint()).json()["ticket"]
+    api.wait_for(ticket, lambda v: v["status"] == "awaiting_review" and v["deadline"])
+    officer = staff_page(browser)
+    sign_in(officer, stack.url, "officer1", f"/kerja/{ticket}")
+    expect(officer.get_by_role("button", name="Lanjutkan", exact=True)).to_have_count(0)
+    officer.get_by_role("button", name="Hentikan sementara").click()
+    expect(officer.locator("#berhasil")).to_contain_text("Batas waktu dihentikan sementara")
+    history = f"/api/v1/complaints/{ticket}/sla"
+    assert api.http.get(history, headers=api.login("officer1")).json()["state"] == "paused"
+    reload_until(officer, "Lanjutkan batas waktu")
+    expect(officer.get_by_role("button", name="Hentikan sementara")).to_have_count(0)
+    check_page(officer, "staf-waktu-dihentikan")
+    officer.get_by_role("button", name="Lanjutkan", exact=True).click()
+    expect(officer.locator("#berhasil")).to_contain_text("Batas waktu berjalan lagi")
+    resumed = api.http.get(history, headers=api.login("officer1")).json()
+    assert resumed["state"] != "paused"
+    reload_until(officer, "karena jeda menunggu keterangan pelapor")

@@ -107,6 +107,13 @@ def test_an_event_out_of_order_or_a_view_of_another_version_is_folded_again():
     assert core.record(old, "SMG-2026-000001", LIFE[3])[0] == build(LIFE[:4])
 
 
+def test_a_forwarding_in_the_timeline_keeps_the_agency_it_went_to():
+    public = core.public_view(build(LIFE))
+    forwarded = [e for e in public["timeline"] if e["event"] == "complaint.forwarded"]
+    assert [(e["agency"], e["note"]) for e in forwarded] == [("dlh", "Diteruskan ke dlh")]
+    assert all(e["agency"] is None for e in public["timeline"] if e not in forwarded)
+
+
 def test_the_month_is_the_month_in_semarang():
     assert build(LIFE)["month"] == "2026-04"
 
