@@ -264,15 +264,30 @@ def main() -> None:
         action="store_true",
         help="SecantusDB in memory (default: on disk, as ./scripts/run starts it)",
     )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a setting for every process, e.g. ADUAN_MAX_WORKERS=4 (repeatable)",
+    )
+    parser.add_argument(
+        "--mongo-options",
+        default="",
+        help="added to the MongoDB URL of every process, e.g. maxPoolSize=4",
+    )
     args = parser.parse_args()
     rates = [float(rate) for rate in args.open_loop.split(",") if rate]
+    settings = dict(setting.split("=", 1) for setting in args.env)
 
     logs = Path(tempfile.mkdtemp(prefix="aduan-bench-"))
     storage = ":memory:" if args.in_memory else logs / "mongo"
     if not args.in_memory:
         storage.mkdir()
     mongo, vhost = MongoServer(logs, storage_path=storage), VirtualHost()
-    stack = Stack(mongo, vhost, logs, ADUAN_RELAY_INTERVAL="1.0")
+    if args.mongo_options:
+        settings["ADUAN_MONGO_URI"] = f"{mongo.uri}&{args.mongo_options}"
+    stack = Stack(mongo, vhost, logs, ADUAN_RELAY_INTERVAL="1.0", **settings)
     ceiling = None
     rounds: list[tuple[str, dict]] = []
     try:
@@ -309,6 +324,8 @@ def main() -> None:
         "(w=majority, j=true), RabbitMQ "
         "on loopback; load generator on the same machine"
     )
+    if settings:
+        print("settings: " + ", ".join(f"{k}={v}" for k, v in sorted(settings.items())))
     print(describe("ceiling: 1 Mongo + 1 AMQP write", floor))
     for name, figures in rounds:
         print(f"== {name}")
