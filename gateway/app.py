@@ -8,6 +8,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.routing import Route
 
+from gateway.agency_keys import AgencyKeys
+from gateway.audit import AuditLog
 from gateway.config import GatewaySettings
 from gateway.errors import HANDLERS
 from gateway.identity import Identity
@@ -17,6 +19,7 @@ from gateway.pages import PageHeaders, page_aware
 from gateway.pages import start as start_pages
 from gateway.replay import ReplayGuard
 from gateway.routes import (
+    agency_keys,
     auth,
     channels,
     complaints,
@@ -29,12 +32,21 @@ from gateway.routes import (
     users,
 )
 from gateway.rpc import RpcClient
-from gateway.throttle import Throttle
+from gateway.throttle import KeyThrottles, Throttle
 from services.chassis import topology
 
 log = logging.getLogger(__name__)
 
 TICKET = "/api/v1/complaints/{ticket}"
+
+
+def ensure_key_indexes(db) -> None:
+    """The audit log is read newest first, by key or by agency."""
+    db.agency_keys.create_index("agency")
+    db.api_audit.create_index([("key", 1), ("at", -1)])
+    db.api_audit.create_index([("agency", 1), ("at", -1)])
+    db.api_audit.create_index([("at", -1)])
+
 
 ROUTES = [
     Route("/healthz", ops.healthz),
@@ -44,6 +56,11 @@ ROUTES = [
     Route("/api/v1/auth/logout", users.logout, methods=["POST"]),
     Route("/api/v1/users", users.list_users),
     Route("/api/v1/users", users.create, methods=["POST"]),
+    Route("/api/v1/agency-keys", agency_keys.list_keys),
+    Route("/api/v1/agency-keys", agency_keys.create, methods=["POST"]),
+    Route("/api/v1/agency-keys/{key_id}/rotate", agency_keys.rotate, methods=["POST"]),
+    Route("/api/v1/agency-keys/{key_id}/revoke", agency_keys.revoke, methods=["POST"]),
+    Route("/api/v1/audit", agency_keys.audit),
     Route("/api/v1/users/{username}/reset-password", users.reset_password, methods=["POST"]),
     Route("/api/v1/users/{username}/disable", users.disable, methods=["POST"]),
     Route("/api/v1/users/{username}/enable", users.enable, methods=["POST"]),
@@ -106,10 +123,13 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
         except Exception as error:
             log.warning("event bus not declared yet (services declare it too): %r", error)
         app.state.identity = Identity.connect(settings.mongo_uri, settings.database)
+        app.state.agency_keys = AgencyKeys(app.state.identity.db)
+        app.state.key_throttles = KeyThrottles()
         app.state.replays = ReplayGuard(app.state.identity.db.seen_signatures)
         try:
             await run_in_threadpool(app.state.identity.ensure_indexes)
             await run_in_threadpool(app.state.replays.ensure_indexes)
+            await run_in_threadpool(ensure_key_indexes, app.state.identity.db)
         except Exception as error:
             log.warning("gateway indexes not created yet: %r", error)
         app.state.rpc = RpcClient(settings.amqp_uri, settings.rpc_timeout)
@@ -123,6 +143,7 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
         routes=ROUTES + PAGE_ROUTES,
         # Pages get error pages in Indonesian; the JSON API's answers are unchanged.
         exception_handlers=page_aware(HANDLERS),
-        middleware=[Middleware(RequestMetrics), Middleware(PageHeaders)],
+        # The audit log sees every agency call's final status, refusals included.
+        middleware=[Middleware(RequestMetrics), Middleware(AuditLog), Middleware(PageHeaders)],
         lifespan=lifespan,
     )

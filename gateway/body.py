@@ -53,6 +53,17 @@ async def json_body(request: Request, required: bool = True) -> object:
     return parse_json(raw)
 
 
+def json_object(body: object, allowed: tuple[str, ...], shape: str) -> dict:
+    """A body that must be an object of `allowed` fields (`shape` says it to the caller);
+    a missing field is the caller's to refuse."""
+    if not isinstance(body, dict):
+        raise ApiError("invalid_field", f"body: a JSON object {shape}")
+    for name in body:
+        if name not in allowed:
+            raise ApiError("invalid_field", f"{name}: unknown field", name)
+    return body
+
+
 def require_json_type(request: Request) -> None:
     """A body sent as a form or as text is refused, so a browser form from another
     site cannot post JSON-looking text to the API (and clients learn their mistake)."""

@@ -8,12 +8,15 @@ aduan-admin disable-user USERNAME                  # its tokens end at once
 aduan-admin enable-user USERNAME
 aduan-admin set-role USERNAME --role ROLE [--agency CODE]      # its tokens end at once
 aduan-admin revoke-tokens USERNAME                 # signed out everywhere
+aduan-admin reset-password USERNAME                # a new temporary password, printed
+aduan-admin create-key | list-keys | rotate-key | revoke-key   # agencies' API keys
 """
 
 import argparse
 import getpass
 import sys
 
+from gateway import cli_keys
 from gateway.config import GatewaySettings
 from gateway.identity import Account, Identity, IdentityError, Role, UserChange
 from services.contracts.reference import AgencyKind
@@ -62,12 +65,15 @@ def parser() -> argparse.ArgumentParser:
     role.add_argument("username")
     role.add_argument("--role", choices=list(Role), required=True)
     role.add_argument("--agency", help="the agency of an agency_admin")
+    cli_keys.add_commands(commands)
     return parser
 
 
 def run(identity: Identity, args: argparse.Namespace) -> str:
     """Carries out one command; the text to print. IdentityError on refusal."""
     by = operator()
+    if args.command in cli_keys.KEY_COMMANDS:
+        return cli_keys.run(identity, args, by, table)
     match args.command:
         case "seed":
             return f"{identity.seed()} agencies created"
@@ -117,17 +123,25 @@ def grant(account: Account) -> str:
 
 
 def users_table(accounts: list[Account]) -> str:
-    rows = [USER_COLUMNS] + [
-        (
-            account.username,
-            str(account.role),
-            account.agency or "-",
-            "yes" if account.active else "no",
-            account.created_at.strftime("%Y-%m-%d %H:%M UTC") if account.created_at else "-",
-        )
-        for account in accounts
-    ]
-    widths = [max(len(row[column]) for row in rows) for column in range(len(USER_COLUMNS))]
+    return table(
+        USER_COLUMNS,
+        [
+            (
+                account.username,
+                str(account.role),
+                account.agency or "-",
+                "yes" if account.active else "no",
+                account.created_at.strftime("%Y-%m-%d %H:%M UTC") if account.created_at else "-",
+            )
+            for account in accounts
+        ],
+    )
+
+
+def table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    """Columns padded to their widest cell, two spaces apart."""
+    rows = [columns, *rows]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(columns))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows

@@ -49,6 +49,9 @@ class Staff:
     username: str
     role: Role
     agency: str | None
+    # An agency API key's permissions (gateway/agency_keys.py); None for a person, whose
+    # role alone decides.
+    permissions: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

@@ -60,3 +60,20 @@ class Throttle:
             )
             error.retry_after = retry_after
             raise error
+
+
+class KeyThrottles:
+    """Each agency key's own calls per minute, in this process."""
+
+    def __init__(self) -> None:
+        self._by_key: OrderedDict[str, Throttle] = OrderedDict()
+
+    def check(self, key: str, per_minute: int, now: float | None = None) -> None:
+        throttle = self._by_key.pop(key, None)
+        if throttle is None or throttle.limit != per_minute:
+            throttle = Throttle(per_minute, 60)
+        self._by_key[key] = throttle
+        if len(self._by_key) > MAX_KEYS:
+            self._by_key.popitem(last=False)
+        throttle.ensure_room(key, "calls with this API key", now)
+        throttle.record(key, "", now)

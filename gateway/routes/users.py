@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from gateway.auth import bearer_token, require
-from gateway.body import json_body
+from gateway.body import json_body, json_object
 from gateway.errors import ApiError
 from gateway.identity import (
     USERNAME,
@@ -150,11 +150,7 @@ def username_from(request: Request) -> str:
 def new_user_from(body: object) -> tuple[str, Role, str | None]:
     """The username, role and agency of a new account (the directory checks the
     username's form, that it is free and that the agency exists)."""
-    if not isinstance(body, dict):
-        raise ApiError("invalid_field", 'body: a JSON object {"username", "role", "agency"?}')
-    for name in body:
-        if name not in NEW_USER_FIELDS:
-            raise ApiError("invalid_field", f"{name}: unknown field", name)
+    body = json_object(body, NEW_USER_FIELDS, '{"username", "role", "agency"?}')
     username = body.get("username")
     if not isinstance(username, str):
         raise ApiError("invalid_field", "username: required, a text", "username")
@@ -165,11 +161,7 @@ def new_user_from(body: object) -> tuple[str, Role, str | None]:
 def role_change_from(body: object) -> tuple[Role, str | None]:
     """The role and agency of a role change's body (whether the agency exists is the
     directory's check)."""
-    if not isinstance(body, dict):
-        raise ApiError("invalid_field", 'body: a JSON object {"role", "agency"?}')
-    for name in body:
-        if name not in ROLE_CHANGE_FIELDS:
-            raise ApiError("invalid_field", f"{name}: unknown field", name)
+    body = json_object(body, ROLE_CHANGE_FIELDS, '{"role", "agency"?}')
     role, agency = body.get("role"), body.get("agency")
     if not isinstance(role, str) or role not in set(Role):
         raise ApiError("invalid_field", f"role: one of {', '.join(Role)}", "role")

@@ -92,6 +92,10 @@ class Api:
             f"/api/v1/complaints/{ticket}/{action}", json=body, headers=self.login(user)
         )
 
+    def act_with(self, headers: dict, ticket: str, action: str, body: dict | None = None):
+        """An action with any credentials (an agency's API key)."""
+        return self.http.post(f"/api/v1/complaints/{ticket}/{action}", json=body, headers=headers)
+
     def track(self, ticket: str, user: str | None = None) -> httpx.Response:
         headers = self.login(user) if user else None
         return self.http.get(f"/api/v1/complaints/{ticket}", headers=headers)
