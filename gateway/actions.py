@@ -12,7 +12,7 @@ from starlette.requests import Request
 
 from gateway.auth import require
 from gateway.errors import ApiError
-from gateway.identity import Role, Staff
+from gateway.identity import AGENCY_ROLES, Role, Staff
 
 
 class Body(StrEnum):
@@ -42,9 +42,9 @@ class Action:
 
 
 async def check_agency(request: Request, staff: Staff, ticket: str) -> None:
-    """An agency admin works only on its agency's complaints: reporting decides (403
-    for another agency's complaint, 404 for none)."""
-    if staff.role == Role.AGENCY_ADMIN:
+    """An agency's liaison or head works only on its agency's complaints: reporting
+    decides (403 for another agency's complaint, 404 for none)."""
+    if staff.role in AGENCY_ROLES:
         view = await request.app.state.rpc.call(
             "reporting", "staff_view", ticket=ticket, agency=staff.agency
         )

@@ -64,7 +64,7 @@ def parser() -> argparse.ArgumentParser:
     role = commands.add_parser("set-role", help="change a role or agency; its tokens end")
     role.add_argument("username")
     role.add_argument("--role", choices=list(Role), required=True)
-    role.add_argument("--agency", help="the agency of an agency_admin")
+    role.add_argument("--agency", help="the agency of an agency_admin or agency_head")
     cli_keys.add_commands(commands)
     return parser
 

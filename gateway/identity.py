@@ -41,7 +41,13 @@ class Role(StrEnum):
     OFFICER = "officer"
     ADMIN = "admin"
     AGENCY_ADMIN = "agency_admin"
+    # The head of an agency (kepala dinas): reads its agency's complaints, acts on none.
+    AGENCY_HEAD = "agency_head"
     SUPERVISOR = "supervisor"
+
+
+# Roles bound to one agency: they see that agency's complaints only.
+AGENCY_ROLES = frozenset({Role.AGENCY_ADMIN, Role.AGENCY_HEAD})
 
 
 @dataclass(frozen=True)
@@ -102,9 +108,9 @@ def check_role(role: str, agency: str | None) -> None:
     """The shape of a role and agency pair (whether the agency exists is checked apart)."""
     if role not in set(Role):
         raise IdentityError(f"role must be one of {', '.join(Role)}", "role")
-    if (role == Role.AGENCY_ADMIN) != (agency is not None):
+    if (role in AGENCY_ROLES) != (agency is not None):
         raise IdentityError(
-            "an agency_admin needs an agency, and only an agency_admin has one", "agency"
+            "an agency_admin or agency_head needs an agency, and only they have one", "agency"
         )
 
 

@@ -152,8 +152,9 @@ PHRASES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"^user '(.+)' exists already$"), "{0} sudah dipakai akun lain."),
     (re.compile(r"^create it first$"), "perangkat daerah itu belum terdaftar."),
     (
-        re.compile(r"^required for an agency_admin, and only for one$"),
-        "pilih perangkat daerah untuk admin penghubung, dan hanya untuknya.",
+        re.compile(r"^required for an agency_admin or agency_head, and only for them$"),
+        "pilih perangkat daerah untuk admin penghubung atau kepala perangkat daerah, "
+        "dan hanya untuk mereka.",
     ),
     (re.compile(r"^one of officer"), "pilih salah satu peran."),
     (re.compile(r"^required, a text$"), "wajib diisi."),

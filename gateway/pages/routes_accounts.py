@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from gateway.auth import require
 from gateway.errors import ApiError
-from gateway.identity import Account, Role, Staff
+from gateway.identity import AGENCY_ROLES, Account, Role, Staff
 from gateway.pages import work_view
 from gateway.pages.messages import field_error
 from gateway.pages.routes_public import require_csrf
@@ -69,7 +69,7 @@ async def create(request: Request) -> Response:
     finally:
         await posted.close()
     body = {"username": typed["username"], "role": typed["role"]}
-    if typed["role"] == Role.AGENCY_ADMIN:  # the agency chosen for another role is not one
+    if typed["role"] in AGENCY_ROLES:  # the agency chosen for another role is not one
         body["agency"] = typed["agency"] or None
     try:
         created, password = await create_user(request, staff, body)
@@ -110,7 +110,7 @@ async def act(request: Request) -> Response:
         elif action == "aktifkan":
             await enable_user(request, staff, username)
         elif action == "ubah-peran":
-            agency = typed["agency"] if typed["role"] == Role.AGENCY_ADMIN else None
+            agency = typed["agency"] if typed["role"] in AGENCY_ROLES else None
             await change_role(request, staff, username, {"role": typed["role"], "agency": agency})
         else:
             raise ApiError("not_found", f"there is no account action {action!r}")

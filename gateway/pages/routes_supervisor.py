@@ -9,6 +9,7 @@ roles (CALENDAR_KEEPERS) and the same RPCs; the sla service decides what a valid
 is, and its refusal is said in Indonesian beside the form, with what was typed kept.
 """
 
+import asyncio
 import json
 from datetime import date, datetime
 from urllib.parse import quote
@@ -60,9 +61,12 @@ async def overview(request: Request) -> Response:
     """Open complaints by deadline state and agency, the oldest open, and the latest
     weekly digest (GET /api/v1/reports/overview and /api/v1/sla/digest)."""
     staff = await require(request, *OVERSEERS)
-    found = await open_overview(request)
-    latest = await request.app.state.rpc.call("sla", "latest_digest")
-    names = await agency_names(request)
+    # Reporting, sla and the directory answer side by side.
+    found, latest, names = await asyncio.gather(
+        open_overview(request),
+        request.app.state.rpc.call("sla", "latest_digest"),
+        agency_names(request),
+    )
     counts = found.get("by_sla_state") or {}
     states = [
         {"state": state, "count": counts.get(state, 0), **work_view.sla_badge(state)}

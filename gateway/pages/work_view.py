@@ -11,6 +11,7 @@ ROLE_LABELS: dict[str, str] = {
     Role.OFFICER: "Petugas (Tim Pengelola)",
     Role.ADMIN: "Admin",
     Role.AGENCY_ADMIN: "Admin penghubung",
+    Role.AGENCY_HEAD: "Kepala perangkat daerah",
     Role.SUPERVISOR: "Supervisor",
 }
 # What each role's worklist holds (the reporting service chooses the statuses).
@@ -18,6 +19,7 @@ QUEUE_TITLES: dict[str, str] = {
     Role.OFFICER: "Pengaduan menunggu verifikasi",
     Role.ADMIN: "Pengaduan terverifikasi, siap diteruskan",
     Role.AGENCY_ADMIN: "Pengaduan untuk {agency}",
+    Role.AGENCY_HEAD: "Pengaduan {agency}",
     Role.SUPERVISOR: "Semua pengaduan yang masih terbuka",
 }
 CHANNEL_LABELS: dict[str, str] = {

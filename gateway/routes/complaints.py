@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse
 from gateway.auth import caller
 from gateway.body import json_body
 from gateway.errors import ApiError, BackendUnavailable
-from gateway.identity import Role, Staff
+from gateway.identity import AGENCY_ROLES, Staff
 from gateway.uploads import complaint_with_files
 from services.contracts.reference import TICKET_PATTERN, Channel
 
@@ -76,7 +76,7 @@ async def notifications(request: Request) -> JSONResponse:
     ticket = ticket_from(request)
     staff = await caller(request)
     if staff is not None:
-        if staff.role == Role.AGENCY_ADMIN:
+        if staff.role in AGENCY_ROLES:
             raise ApiError("forbidden", "notices to reporters are for officers and supervisors")
         notices = await request.app.state.rpc.call("intake", "staff_notifications", ticket=ticket)
         if notices is None:
@@ -129,9 +129,9 @@ async def track(request: Request) -> JSONResponse:
 async def staff_tracking(rpc, staff: Staff, ticket: str) -> dict:
     """The staff view (text always, scope, agencies, suggestion) with the live clock;
     reporting refuses an agency admin another agency's complaint (403)."""
-    agency = staff.agency if staff.role == Role.AGENCY_ADMIN else None
+    agency = staff.agency if staff.role in AGENCY_ROLES else None
     view = await rpc.call("reporting", "staff_view", ticket=ticket, agency=agency)
-    if view is None and staff.role != Role.AGENCY_ADMIN:
+    if view is None and staff.role not in AGENCY_ROLES:
         # Recorded, but the read model has not caught up yet.
         view = await rpc.call("intake", "receipt", ticket=ticket)
     if view is None:

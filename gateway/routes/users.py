@@ -17,6 +17,7 @@ from gateway.auth import bearer_token, require
 from gateway.body import json_body, json_object
 from gateway.errors import ApiError
 from gateway.identity import (
+    AGENCY_ROLES,
     USERNAME,
     Account,
     Identity,
@@ -167,9 +168,11 @@ def role_change_from(body: object) -> tuple[Role, str | None]:
         raise ApiError("invalid_field", f"role: one of {', '.join(Role)}", "role")
     if agency is not None and not isinstance(agency, str):
         raise ApiError("invalid_field", "agency: an agency code, or null", "agency")
-    if (role == Role.AGENCY_ADMIN) != (agency is not None):
+    if (role in AGENCY_ROLES) != (agency is not None):
         raise ApiError(
-            "invalid_field", "agency: required for an agency_admin, and only for one", "agency"
+            "invalid_field",
+            "agency: required for an agency_admin or agency_head, and only for them",
+            "agency",
         )
     return Role(role), agency
 

@@ -46,6 +46,8 @@ WORKLIST_STATUSES: dict[str, tuple[Status, ...]] = {
     "officer": (Status.AWAITING_REVIEW, Status.RETURNED),
     "admin": (Status.CLASSIFIED,),
     "agency_admin": (Status.FORWARDED, Status.ACCEPTED),
+    # The head of an agency follows its complaints to their result.
+    "agency_head": (Status.FORWARDED, Status.ACCEPTED, Status.RESOLVED),
     "supervisor": tuple(s for s in Status if s not in (Status.REJECTED, Status.CLOSED)),
 }
 

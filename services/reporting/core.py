@@ -36,6 +36,10 @@ UNSUBSCRIBED_EVENTS: tuple[str, ...] = tuple(
 NO_TICKET = ""
 RESOLVED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
+# Staff roles bound to one agency (gateway/identity.py AGENCY_ROLES): their worklist
+# holds that agency's complaints only.
+AGENCY_ROLES = ("agency_admin", "agency_head")
+
 # Which staff role works on which statuses.
 
 
@@ -281,10 +285,10 @@ def worklist_query(role: str, agency: str | None, limit: int) -> tuple[list[str]
     statuses = WORKLIST_STATUSES.get(role)
     if statuses is None:
         raise CommandRejected(ErrorCode.FORBIDDEN, f"role {role!r} has no worklist")
-    if role == "agency_admin" and not agency:
+    if role in AGENCY_ROLES and not agency:
         raise CommandRejected(ErrorCode.FORBIDDEN, "an agency admin needs an agency")
     limit = max(1, min(int(limit), MAX_WORKLIST))
-    return [str(s) for s in statuses], agency if role == "agency_admin" else None, limit
+    return [str(s) for s in statuses], agency if role in AGENCY_ROLES else None, limit
 
 
 WORKLIST_FILTERS = ("status", "category", "kecamatan", "channel", "q")

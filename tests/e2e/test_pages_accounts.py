@@ -51,7 +51,8 @@ def test_a_supervisor_creates_disables_moves_and_resets_an_account(stack, browse
     supervisor.get_by_label("Peran", exact=True).select_option("agency_admin")
     supervisor.get_by_role("button", name="Buat akun").click()
     expect(supervisor.locator("#e-akun")).to_have_text(
-        "Perangkat daerah: pilih perangkat daerah untuk admin penghubung, dan hanya untuknya."
+        "Perangkat daerah: pilih perangkat daerah untuk admin penghubung atau kepala "
+        "perangkat daerah, dan hanya untuk mereka."
     )
     expect(supervisor.get_by_label("Nama pengguna")).to_have_value(username)
     supervisor.get_by_label("Perangkat daerah").select_option("dlh")
