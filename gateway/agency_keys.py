@@ -149,13 +149,14 @@ class AgencyKeys:
     def revoke(self, key_id: str, by: str) -> AgencyKey:
         """The key is refused from its next call on; revoking twice changes nothing."""
         now = datetime.now(UTC)
-        self.db.agency_keys.update_one(
+        revoked = self.db.agency_keys.update_one(
             {"_id": key_id, "revoked_at": None}, {"$set": {"revoked_at": now}}
         )
         found = self.db.agency_keys.find_one({"_id": key_id})
         if found is None:
             raise IdentityError(f"there is no key {key_id!r}", "key")
-        self._log(key_id, "revoke", by)
+        if revoked.modified_count:
+            self._log(key_id, "revoke", by)
         return _key_from(found)
 
     def staff_for(self, token: str) -> tuple[Staff, int] | None:

@@ -7,12 +7,16 @@ A pure ASGI middleware, so it sees the status of every answer, refusals included
 costs one insert per agency call and nothing for other callers.
 """
 
+import logging
 from datetime import UTC, datetime
 
+from pymongo.errors import PyMongoError
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.agency_keys import key_id_of, looks_like_key
+
+log = logging.getLogger(__name__)
 
 # Where the key's caller is kept once authenticated (gateway/auth.py sets it).
 AGENCY_KEY_STATE = "agency_key"
@@ -42,13 +46,19 @@ class AuditLog:
             entry = {
                 "at": datetime.now(UTC),
                 "key": key_id_of(token) or "malformed",
+                # False: the id was only written, not proven (unknown, revoked or replaced
+                # secret, or a public route that does not identify its caller).
+                "verified": caller is not None,
                 "agency": getattr(caller, "agency", None),
                 "method": scope["method"],
                 "path": scope["path"],
                 "client": (scope.get("client") or ("unknown",))[0],
                 "status": status,
             }
-            await run_in_threadpool(scope["app"].state.identity.db.api_audit.insert_one, entry)
+            try:
+                await run_in_threadpool(scope["app"].state.identity.db.api_audit.insert_one, entry)
+            except PyMongoError as error:  # the answer is sent; say loudly what was lost
+                log.error("audit entry lost (%r): %s", error, entry)
 
 
 def _bearer(scope: Scope) -> str | None:

@@ -73,14 +73,8 @@ def check_key_permission(request: Request, permissions: frozenset[str]) -> None:
 
 
 def route_path(request: Request) -> str | None:
-    """The path template of the route that took the request (Starlette keeps only its
-    endpoint in the scope)."""
-    endpoint = request.scope.get("endpoint")
-    for route in request.app.routes:
-        methods = getattr(route, "methods", None) or ()
-        if getattr(route, "endpoint", None) is endpoint and request.method in methods:
-            return route.path
-    return None
+    """The path template of the route that took the request."""
+    return getattr(request.scope.get("route"), "path", None)
 
 
 def _action(request: Request) -> str | None:

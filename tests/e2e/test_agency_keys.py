@@ -39,6 +39,8 @@ def audit(api: Api, key_id: str) -> list[tuple[str, str, int]]:
         "/api/v1/audit", params={"key": key_id}, headers=api.login("supervisor1")
     ).json()["entries"]
     assert all(e["client"] and e["at"] for e in found)
+    # A refusal before the key was proven is recorded as unverified.
+    assert all(e["verified"] == (e["status"] != 401) for e in found)
     return [(e["method"], e["path"], e["status"]) for e in reversed(found)]
 
 

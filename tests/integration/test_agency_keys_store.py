@@ -54,6 +54,7 @@ def test_a_rotated_secret_replaces_the_old_and_a_revoked_key_is_refused(keys):
     assert revoked.revoked_at is not None and keys.staff_for(new) is None
     with pytest.raises(IdentityError):
         keys.rotate(created.id, by="supervisor2")
+    assert keys.revoke(created.id, by="supervisor3").revoked_at == revoked.revoked_at
     log = [(e["action"], e["by"]) for e in keys.db.agency_key_log.find({"key": created.id})]
     assert log == [("create", "supervisor1"), ("rotate", "supervisor2"), ("revoke", "supervisor2")]
 
