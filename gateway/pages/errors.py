@@ -127,3 +127,10 @@ def page_aware(handlers: dict) -> dict:
     wrapped = {kind: wrap(handler) for kind, handler in handlers.items()}
     wrapped[PageError] = wrap(None)
     return wrapped
+
+
+def said_beside_form(error: ApiError, passed_on: tuple[int, ...] = ()) -> bool:
+    """Whether a service's refusal is the form's to show (a 4xx about what was typed),
+    rather than the page's: sign in again (401), access denied (403), `passed_on`
+    (404 where the page itself is gone) and every 5xx are raised as their own pages."""
+    return error.status < 500 and error.status not in (401, 403, *passed_on)

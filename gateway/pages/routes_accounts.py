@@ -17,10 +17,10 @@ from gateway.auth import require
 from gateway.errors import ApiError
 from gateway.identity import AGENCY_ROLES, Account, Role, Staff
 from gateway.pages import work_view
+from gateway.pages.errors import said_beside_form
 from gateway.pages.messages import field_error
-from gateway.pages.routes_public import require_csrf
 from gateway.pages.routes_work import agency_names, render_staff
-from gateway.pages.staff_access import staff_page
+from gateway.pages.staff_access import posted_by, staff_page
 from gateway.pages.work_forms import text
 from gateway.routes.users import (
     ACCOUNT_KEEPERS,
@@ -32,7 +32,6 @@ from gateway.routes.users import (
     reset_user_password,
     username_from,
 )
-from gateway.uploads import read_form
 
 ACCOUNTS = "/pengawas/staf"
 ACCOUNT = ACCOUNTS + "/{username}"
@@ -61,20 +60,19 @@ async def accounts(request: Request) -> Response:
 async def create(request: Request) -> Response:
     """The same as POST /api/v1/users: the new account's temporary password is shown on
     the answer itself (never in a redirect's address)."""
-    posted = await read_form(request, MAX_FIELDS)
-    try:
-        require_csrf(request, posted)
-        staff = await require(request, *ACCOUNT_KEEPERS)
-        typed = {name: text(posted, name) for name in ("username", "role", "agency")}
-    finally:
-        await posted.close()
+    staff, typed = await posted_by(
+        request,
+        MAX_FIELDS,
+        ACCOUNT_KEEPERS,
+        lambda posted: {name: text(posted, name) for name in ("username", "role", "agency")},
+    )
     body = {"username": typed["username"], "role": typed["role"]}
     if typed["role"] in AGENCY_ROLES:  # the agency chosen for another role is not one
         body["agency"] = typed["agency"] or None
     try:
         created, password = await create_user(request, staff, body)
     except ApiError as error:
-        if error.status >= 500 or error.status in (401, 403):
+        if not said_beside_form(error):
             raise
         refused = field_error(error)
         return await accounts_page(request, staff, typed, refused, error.status)
@@ -92,13 +90,12 @@ async def account(request: Request) -> Response:
 @staff_page
 async def act(request: Request) -> Response:
     """One action on an account, as the API's route for it does it."""
-    posted = await read_form(request, MAX_FIELDS)
-    try:
-        require_csrf(request, posted)
-        staff = await require(request, *ACCOUNT_KEEPERS)
-        typed = {name: text(posted, name) for name in ("role", "agency")}
-    finally:
-        await posted.close()
+    staff, typed = await posted_by(
+        request,
+        MAX_FIELDS,
+        ACCOUNT_KEEPERS,
+        lambda posted: {name: text(posted, name) for name in ("role", "agency")},
+    )
     username = username_from(request)
     action = request.path_params["aksi"]
     try:
@@ -115,7 +112,7 @@ async def act(request: Request) -> Response:
         else:
             raise ApiError("not_found", f"there is no account action {action!r}")
     except ApiError as error:
-        if error.status >= 500 or error.status in (401, 403, 404):
+        if not said_beside_form(error, passed_on=(404,)):
             raise
         refused = REFUSED_IN_INDONESIAN.get(error.code) or field_error(error)[1]
         return await account_page(

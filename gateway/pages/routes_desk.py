@@ -17,6 +17,7 @@ from gateway.body import parse_json
 from gateway.errors import ApiError
 from gateway.identity import Staff
 from gateway.pages import complaint_form
+from gateway.pages.errors import said_beside_form
 from gateway.pages.routes_public import require_csrf, secret_url
 from gateway.pages.routes_work import agency_names, render_staff
 from gateway.pages.staff_access import staff_page
@@ -61,7 +62,7 @@ async def record(request: Request) -> Response:
                 request, staff, values["channel"], body, files, key
             )
         except ApiError as error:
-            if error.status >= 500 or error.status in (401, 403, 404):
+            if not said_beside_form(error, passed_on=(404,)):
                 raise
             if error.code == "idempotency_key_reused":
                 key = None  # a new form key, so the corrected form can be sent

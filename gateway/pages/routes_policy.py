@@ -19,13 +19,12 @@ from gateway.body import parse_json
 from gateway.errors import ApiError
 from gateway.identity import Staff
 from gateway.pages import labels, work_view
+from gateway.pages.errors import said_beside_form
 from gateway.pages.messages import field_error
-from gateway.pages.routes_public import require_csrf
 from gateway.pages.routes_work import agency_names, render_staff
-from gateway.pages.staff_access import staff_page
+from gateway.pages.staff_access import posted_by, staff_page
 from gateway.pages.work_forms import text
 from gateway.routes.sla import CALENDAR_KEEPERS, add_sla_policy, sla_policies
-from gateway.uploads import read_form
 from services.contracts.reference import CATEGORY_LABELS, Category, Scope
 
 POLICIES = "/pengawas/kebijakan-sla"
@@ -90,18 +89,12 @@ async def new_policy(request: Request) -> Response:
 async def add_policy(request: Request) -> Response:
     """The same as POST /api/v1/sla/policies, then 303 to the list; refused by the sla
     service, the form again with the reason beside its field."""
-    posted = await read_form(request, MAX_FIELDS)
-    try:
-        require_csrf(request, posted)
-        staff = await require(request, *CALENDAR_KEEPERS)
-        typed = typed_from_form(posted)
-    finally:
-        await posted.close()
+    staff, typed = await posted_by(request, MAX_FIELDS, CALENDAR_KEEPERS, typed_from_form)
     try:
         # Read by the API's JSON rules (NFC text, no NUL), as the JSON route reads it.
         added = await add_sla_policy(request, staff, parse_json(json.dumps(policy_body(typed))))
     except ApiError as error:
-        if error.status >= 500 or error.status in (401, 403):
+        if not said_beside_form(error):
             raise
         return await form_page(request, staff, typed, refusal(error), error.status)
     target = f"{POLICIES}?terbit={quote(str(added['id']))}@{added['version']}"

@@ -20,7 +20,7 @@ from gateway.errors import ApiError
 from gateway.pages import complaint_form, labels
 from gateway.pages.agencies import agency_names
 from gateway.pages.csrf import FIELD as CSRF_FIELD
-from gateway.pages.errors import CSRF_REFUSED, SECRET_LINK_INVALID
+from gateway.pages.errors import CSRF_REFUSED, SECRET_LINK_INVALID, said_beside_form
 from gateway.pages.messages import field_error
 from gateway.pages.receipts import receipt_path
 from gateway.pages.rendering import render
@@ -61,7 +61,7 @@ async def submit(request: Request) -> Response:
             files = await checked_files(request, complaint_form.chosen_files(form))
             receipt = await record_app_complaint(request, body, files, key)
         except ApiError as error:
-            if error.status >= 500 or error.status in (401, 403, 404):
+            if not said_beside_form(error, passed_on=(404,)):
                 raise
             if error.code == "idempotency_key_reused":
                 key = None  # a new form key, so the corrected form can be sent
@@ -164,7 +164,7 @@ async def reply(request: Request) -> Response:
         except ApiError as error:
             if error.code == "not_found":
                 raise SECRET_LINK_INVALID from None
-            if error.status >= 500 or error.status in (401, 403):
+            if not said_beside_form(error):
                 raise
             _, message = field_error(error)
             return await notices_page(request, ticket, token, text, message, status_code=422)

@@ -22,10 +22,10 @@ from gateway.body import parse_json
 from gateway.errors import ApiError
 from gateway.identity import Staff
 from gateway.pages import labels, work_view
+from gateway.pages.errors import said_beside_form
 from gateway.pages.messages import field_error
-from gateway.pages.routes_public import require_csrf
 from gateway.pages.routes_work import agency_names, render_staff
-from gateway.pages.staff_access import staff_page
+from gateway.pages.staff_access import posted_by, staff_page
 from gateway.pages.work_forms import text
 from gateway.params import query_int
 from gateway.routes.reports import OVERSEERS, open_overview
@@ -35,7 +35,6 @@ from gateway.routes.sla import (
     change_calendar_day,
     recompute_status,
 )
-from gateway.uploads import read_form
 
 OVERVIEW = "/pengawas"
 CALENDAR = "/pengawas/kalender"
@@ -125,13 +124,12 @@ async def calendar(request: Request) -> Response:
 async def change_day(request: Request) -> Response:
     """The same change as POST /api/v1/calendar/days, then 303 to its recomputation's
     progress; refused by the sla service, the calendar again with the reason."""
-    posted = await read_form(request, MAX_FIELDS)
-    try:
-        require_csrf(request, posted)
-        staff = await require(request, *CALENDAR_KEEPERS)
-        typed = {name: text(posted, name) for name in ("date", "kind", "reason")}
-    finally:
-        await posted.close()
+    staff, typed = await posted_by(
+        request,
+        MAX_FIELDS,
+        CALENDAR_KEEPERS,
+        lambda posted: {name: text(posted, name) for name in ("date", "kind", "reason")},
+    )
     body: dict = {name: typed[name] for name in ("date", "reason") if typed[name]}
     if typed["kind"] in KINDS:
         body["working"] = KINDS[typed["kind"]]
@@ -139,7 +137,7 @@ async def change_day(request: Request) -> Response:
         # Read by the API's JSON rules (NFC text, no NUL), as the JSON route reads it.
         changed = await change_calendar_day(request, staff, parse_json(json.dumps(body)))
     except ApiError as error:
-        if error.status >= 500 or error.status in (401, 403):
+        if not said_beside_form(error):
             raise
         where, message = field_error(error)
         if message.startswith("Isian ini tidak dapat diterima"):

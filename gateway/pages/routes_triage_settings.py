@@ -17,13 +17,12 @@ from gateway.auth import require
 from gateway.body import parse_json
 from gateway.errors import ApiError
 from gateway.identity import Staff
+from gateway.pages.errors import said_beside_form
 from gateway.pages.messages import field_error
-from gateway.pages.routes_public import require_csrf
 from gateway.pages.routes_work import agency_names, render_staff
-from gateway.pages.staff_access import staff_page
+from gateway.pages.staff_access import posted_by, staff_page
 from gateway.pages.work_forms import text
 from gateway.routes.triage import SETTINGS_KEEPERS, replace_triage_setting, triage_setting
-from gateway.uploads import read_form
 from services.contracts.reference import CATEGORY_LABELS, Category
 
 ROUTING = "/pengawas/rute"
@@ -52,18 +51,17 @@ async def auto_reject(request: Request) -> Response:
 @staff_page
 async def save_auto_reject(request: Request) -> Response:
     """The same as PUT /api/v1/triage/auto-reject, then 303 back to the page."""
-    posted = await read_form(request, 20)
-    try:
-        require_csrf(request, posted)
-        staff = await require(request, *SETTINGS_KEEPERS)
-        flags = [f for f in posted.getlist("flags") if isinstance(f, str) and f]
-    finally:
-        await posted.close()
+    staff, flags = await posted_by(
+        request,
+        20,
+        SETTINGS_KEEPERS,
+        lambda posted: [f for f in posted.getlist("flags") if isinstance(f, str) and f],
+    )
     try:
         body = parse_json(json.dumps({"flags": flags}))
         await replace_triage_setting(request, staff, "replace_auto_reject", body)
     except ApiError as error:
-        if error.status >= 500 or error.status in (401, 403):
+        if not said_beside_form(error):
             raise
         current = await triage_setting(request, "auto_reject")
         return await auto_reject_page(
@@ -114,20 +112,14 @@ async def routing(request: Request) -> Response:
 async def save_routing(request: Request) -> Response:
     """The same as PUT /api/v1/triage/routing, then 303 back to the page; refused, the
     page again with what was typed and the reason beside its row."""
-    posted = await read_form(request, MAX_ROWS * 5 + 10)
-    try:
-        require_csrf(request, posted)
-        staff = await require(request, *SETTINGS_KEEPERS)
-        typed = typed_from_form(posted)
-    finally:
-        await posted.close()
+    staff, typed = await posted_by(request, MAX_ROWS * 5 + 10, SETTINGS_KEEPERS, typed_from_form)
     body, rows_of_rules = table_body(typed)
     try:
         await replace_triage_setting(
             request, staff, "replace_routing_table", parse_json(json.dumps(body))
         )
     except ApiError as error:
-        if error.status >= 500 or error.status in (401, 403):
+        if not said_beside_form(error):
             raise
         table = await triage_setting(request, "routing_table")
         refused = routing_refusal(error, typed, rows_of_rules)

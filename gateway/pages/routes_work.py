@@ -20,7 +20,7 @@ from gateway.errors import ApiError, BackendUnavailable
 from gateway.identity import Staff
 from gateway.pages import work_forms, work_view
 from gateway.pages.agencies import agency_names
-from gateway.pages.errors import NOT_FOUND
+from gateway.pages.errors import NOT_FOUND, said_beside_form
 from gateway.pages.rendering import render
 from gateway.pages.routes_public import require_csrf
 from gateway.pages.staff_access import staff_page
@@ -124,7 +124,7 @@ async def act(request: Request) -> Response:
         try:
             await action.run(request, staff, ticket, work_forms.body_of(form, posted))
         except ApiError as error:
-            if error.status >= 500 or error.status in (401, 403):
+            if not said_beside_form(error):
                 raise
             typed = {k: v for k, v in posted.multi_items() if isinstance(v, str)}
             return await complaint_page(
