@@ -234,3 +234,31 @@ def test_agencies_manage_and_read_only_their_own_hooks(api, endpoints):
         assert rotated.status_code == 200 and rotated.json()["secret"] != mine.json()["secret"]
     finally:
         api.http.post(f"{HOOKS}/endpoints/{mine.json()['id']}/remove", headers=dpu)
+
+
+def test_one_hooks_process_per_agency_sends_only_its_agencys_deliveries(api, stack, endpoints):
+    dishub, disperkim = AgencyReceiver(), AgencyReceiver()
+    endpoints("dishub", dishub, events=["complaint.forwarded"])
+    endpoints("disperkim", disperkim, events=["complaint.forwarded"])
+    stack.kill("agency_hooks")
+    try:
+        stack.start("agency_hooks#dishub", ADUAN_HOOKS_AGENCIES="dishub")
+        stack.wait_service("agency_hooks")
+        for_dishub, for_disperkim = forwarded_to(api, "dishub"), forwarded_to(api, "disperkim")
+        dishub.wait_for(lambda r: r.unique(for_dishub), what="its forwarding")
+        supervisor = api.login("supervisor1")
+        params = {"agency": "disperkim", "ticket": for_disperkim}
+        waiting = api.http.get(f"{HOOKS}/deliveries", params=params, headers=supervisor).json()
+        # Queued by the dishub process, which does not send it.
+        assert [d["status"] for d in waiting["deliveries"]] == ["pending"]
+        time.sleep(1)
+        assert not disperkim.events()
+        stack.start("agency_hooks#disperkim", ADUAN_HOOKS_AGENCIES="disperkim")
+        disperkim.wait_for(lambda r: r.unique(for_disperkim), what="its forwarding")
+        assert not dishub.unique(for_disperkim) and not disperkim.unique(for_dishub)
+    finally:
+        for name in ("agency_hooks#dishub", "agency_hooks#disperkim"):
+            if name in stack.processes:
+                stack.kill(name)
+        stack.start("agency_hooks")
+        stack.wait_service("agency_hooks")
