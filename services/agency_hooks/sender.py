@@ -15,7 +15,6 @@ import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-import eventlet
 from eventlet.greenpool import GreenPool
 from prometheus_client import Counter, Gauge, Histogram
 
@@ -68,23 +67,24 @@ class Senders:
         concurrency: int,
         timeout: float,
         running: Callable[[], bool],
+        spawn: Callable[[Callable[[], None], str], object],
     ) -> None:
         self.db, self.policy, self.agencies = db, policy, agencies
         self.interval, self.concurrency, self.timeout = interval, concurrency, timeout
         self.running = running
+        # The container's managed threads: they end with the container that started them.
+        self.spawn = spawn
         self.feeds = Aggregates(db.feeds)
         self.endpoints: dict[str, dict] = {}
         self.wakes: dict[str, threading.Event] = {}
         self.changed = threading.Event()
 
-    def wake(self, endpoint_id: str | None) -> None:
+    def wake(self, endpoint_id: str | None, agency: str | None = None) -> None:
         """An event was queued for the endpoint (None: the endpoints changed)."""
-        if endpoint_id is None:
-            self.changed.set()
-        elif endpoint_id in self.wakes:
+        if endpoint_id in self.wakes:
             self.wakes[endpoint_id].set()
-        else:  # an endpoint this process has not met yet
-            self.changed.set()
+        elif endpoint_id is None or not self.agencies or agency in self.agencies:
+            self.changed.set()  # an endpoint this process sends to and has not met yet
 
     # the endpoints' threads
     def run(self) -> None:
@@ -113,7 +113,7 @@ class Senders:
             self.endpoints[endpoint_id] = doc  # a rotated secret is used from now on
             if is_new:
                 self.wakes[endpoint_id] = threading.Event()
-                eventlet.spawn(self._serve, endpoint_id)
+                self.spawn(lambda e=endpoint_id: self._serve(e), f"hooks-{endpoint_id}")
 
     def _count_feeds(self) -> None:
         rows = self.db.feeds.aggregate(

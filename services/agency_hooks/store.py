@@ -88,7 +88,7 @@ class HookDesk:
         queued = (change.state["queue"][-1] if change else None) or self._queued(key, event)
         if queued is not None:
             self._log_queued(endpoint, event, queued, now)
-        self.wake(endpoint["_id"])
+        self.wake(endpoint["_id"], endpoint["agency"])
 
     def _queued(self, key: str, event: Envelope) -> dict | None:
         """The item an earlier try queued (it may have crashed before its log entry)."""
@@ -189,18 +189,18 @@ class HookDesk:
                 ErrorCode.ILLEGAL_TRANSITION,
                 f"delivery {delivery_id} is {doc['status']}: it is being delivered already",
             )
-        self.wake(doc["endpoint"])
+        self.wake(doc["endpoint"], doc["agency"])
         return public_delivery(self.db.deliveries.find_one({"_id": delivery_id}, {"body": 0}))
 
     def redeliver_parked(self, agency: str | None, endpoint_id: str, now: datetime) -> dict:
         """Every parked feed of the endpoint, each from its head (after the agency fixed
         its system)."""
-        self._owned(agency, endpoint_id)
+        endpoint = self._owned(agency, endpoint_id)
         parked = self.db.feeds.find({"endpoint": endpoint_id, "status": "parked"}, {"_id": 1})
         keys = [doc["_id"] for doc in parked]
         for key in keys:
             self._unpark(key, now)
-        self.wake(endpoint_id)
+        self.wake(endpoint_id, endpoint["agency"])
         return {"endpoint": endpoint_id, "feeds": len(keys)}
 
     def _unpark(self, key: str, now: datetime) -> None:
@@ -261,6 +261,7 @@ class HooksStore(MongoStore):
                 self.policy.lease.total_seconds() / 2,
             ),
             running=lambda: self.running,
+            spawn=lambda run, name: self.container.spawn_managed_thread(run, identifier=name),
         )
 
     def start(self) -> None:

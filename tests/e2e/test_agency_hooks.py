@@ -15,6 +15,7 @@ import pytest
 
 from tests.support.agency_receiver import AgencyReceiver
 from tests.support.api import Api, complaint
+from tests.support.processes import free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -239,21 +240,24 @@ def test_agencies_manage_and_read_only_their_own_hooks(api, endpoints):
 def test_one_hooks_process_per_agency_sends_only_its_agencys_deliveries(api, stack, endpoints):
     dishub, disperkim = AgencyReceiver(), AgencyReceiver()
     endpoints("dishub", dishub, events=["complaint.forwarded"])
-    endpoints("disperkim", disperkim, events=["complaint.forwarded"])
+    theirs = endpoints("disperkim", disperkim, events=["complaint.forwarded"])
     stack.kill("agency_hooks")
     try:
-        stack.start("agency_hooks#dishub", ADUAN_HOOKS_AGENCIES="dishub")
+        # Each process its own metrics port, as an operator gives them.
+        own = {"ADUAN_METRICS_PORT_AGENCY_HOOKS": str(free_port())}
+        stack.start("agency_hooks#dishub", ADUAN_HOOKS_AGENCIES="dishub", **own)
         stack.wait_service("agency_hooks")
         for_dishub, for_disperkim = forwarded_to(api, "dishub"), forwarded_to(api, "disperkim")
         dishub.wait_for(lambda r: r.unique(for_dishub), what="its forwarding")
         supervisor = api.login("supervisor1")
-        params = {"agency": "disperkim", "ticket": for_disperkim}
+        params = {"agency": "disperkim", "ticket": for_disperkim, "endpoint": theirs["id"]}
         waiting = api.http.get(f"{HOOKS}/deliveries", params=params, headers=supervisor).json()
         # Queued by the dishub process, which does not send it.
         assert [d["status"] for d in waiting["deliveries"]] == ["pending"]
         time.sleep(1)
         assert not disperkim.events()
-        stack.start("agency_hooks#disperkim", ADUAN_HOOKS_AGENCIES="disperkim")
+        own = {"ADUAN_METRICS_PORT_AGENCY_HOOKS": str(free_port())}
+        stack.start("agency_hooks#disperkim", ADUAN_HOOKS_AGENCIES="disperkim", **own)
         disperkim.wait_for(lambda r: r.unique(for_disperkim), what="its forwarding")
         assert not dishub.unique(for_disperkim) and not disperkim.unique(for_dishub)
     finally:
