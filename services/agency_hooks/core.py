@@ -33,6 +33,28 @@ DESCRIPTION = re.compile(r"^.{0,200}$", re.DOTALL)
 # -- which agency an event concerns -------------------------------------------------
 
 
+class MalformedEvent(ValueError):
+    """An envelope no agency can be told of; the inbox retries, then parks it."""
+
+
+def check_event(event: Envelope) -> None:
+    """An event is sent to agencies as it is: one that is not what its type promises
+    raises (and is parked) rather than being dropped unseen or sent broken."""
+    shaped = (
+        isinstance(event.get("event_id"), str)
+        and isinstance(event.get("ticket"), str)
+        and event["ticket"]
+        and isinstance(event.get("data"), dict)
+        and isinstance(event.get("occurred_at"), str)
+        and event.get("type") in HOOK_EVENT_NAMES
+    )
+    if not shaped:
+        raise MalformedEvent(f"not an event agencies can be told of: {event!r:.200}")
+    agency = event["data"].get("agency")
+    if event["type"] == EventType.COMPLAINT_FORWARDED and not isinstance(agency, str):
+        raise MalformedEvent("complaint.forwarded without its agency")
+
+
 def concerned_agency(assignment: dict | None, event: Envelope) -> str | None:
     """The agency whose endpoints hear of this event, or None (it concerns no agency).
 

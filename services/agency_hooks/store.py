@@ -64,6 +64,7 @@ class HookDesk:
         type (each feed applies an event id once), then the assignment moves: a crash
         between the two queues nothing twice, and the redelivered event finds the
         assignment it was judged by."""
+        core.check_event(event)
         ticket, event_id = event["ticket"], event["event_id"]
         doc = self.complaints.get(ticket)
         if doc is not None and event_id in doc.get("_applied", ()):

@@ -152,3 +152,20 @@ def test_another_agencys_endpoint_is_not_found():
         core.check_owner(mine, "dlh", "ep1")
     with pytest.raises(CommandRejected):
         core.check_owner(None, "dpu", "ep1")
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"ticket": ["SMG"]},
+        {"event_id": {"x": 1}},
+        {"data": "not an object"},
+        {"type": "t"},
+        {"ticket": ""},
+        {"type": "complaint.forwarded", "data": {"agency": None}},
+    ],
+)
+def test_an_event_not_shaped_as_its_type_raises_to_be_parked(broken):
+    core.check_event(event("sla.warning", {"agency": "dpu"}))
+    with pytest.raises(core.MalformedEvent):
+        core.check_event(event("sla.warning", {"agency": "dpu"}) | broken)
