@@ -32,6 +32,7 @@ DEFAULT_METRICS_PORTS = {
     "social": 9107,
     "lapor": 9108,
     "desk": 9109,
+    "staff_notices": 9110,
 }
 
 

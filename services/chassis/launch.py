@@ -16,6 +16,7 @@ SERVICES = {
     "social": "services.social.service:SocialService",
     "lapor": "services.lapor.service:LaporService",
     "desk": "services.desk.service:DeskService",
+    "staff_notices": "services.staff_notices.service:StaffNoticesService",
 }
 
 

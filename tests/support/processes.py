@@ -18,9 +18,9 @@ from services.contracts.events import SUBSCRIPTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE_SERVICES = ("intake", "triage", "dispatch", "sla", "reporting")
-ADAPTERS = ("sms", "social", "lapor", "desk")
+ADAPTERS = ("sms", "social", "lapor", "desk", "staff_notices")
 SERVICES = CORE_SERVICES + ADAPTERS
-RPC_SERVICES = ("intake", "triage", "dispatch", "reporting", "desk")
+RPC_SERVICES = ("intake", "triage", "dispatch", "reporting", "desk", "staff_notices")
 
 
 def free_port() -> int:

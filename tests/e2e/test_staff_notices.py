@@ -1,0 +1,111 @@
+"""Notices that reach people (issue 12): an SLA breach goes by e-mail (a real SMTP
+server, aiosmtpd) and WhatsApp (a local stand-in for the Cloud API) to the agency's
+head, its admin and the supervisors who gave their contact details, once: after the sla
+service is restarted, after staff_notices is restarted, and when the event comes again."""
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from services.chassis.publisher import EventPublisher
+from tests.conftest import PASSWORD, WHATSAPP_NUMBER_ID
+from tests.support.api import Api
+from tests.support.clock import bring_timer_forward
+from tests.support.processes import wait_for
+
+pytestmark = pytest.mark.e2e
+
+HEAD = ("kadis-dpu", "kadis@dpu.semarangkota.go.id", "0812-3456-7001")
+
+
+@pytest.fixture(scope="module")
+def api(stack) -> Api:
+    """The DPU's head (made by aduan-admin, which announces it), with contact details;
+    the supervisor's and the DPU admin's e-mail."""
+    created = stack.admin(
+        "create-user", HEAD[0], "--role", "agency_head", "--agency", "dpu",
+        "--password-stdin", password=PASSWORD,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    client = Api(stack.url)
+    contacts = {
+        HEAD[0]: {"email": HEAD[1], "whatsapp": HEAD[2]},
+        "supervisor1": {"email": "pengawas1@semarangkota.go.id"},
+        "dpu-admin": {"email": "admin@dpu.semarangkota.go.id"},
+    }
+    for username, body in contacts.items():
+        answer = client.http.put("/api/v1/me/contact", json=body, headers=client.login(username))
+        assert answer.status_code == 200, answer.text
+    return client
+
+
+def test_staff_read_and_set_their_own_contact_details(api):
+    headers = api.login(HEAD[0])
+    found = api.http.get("/api/v1/me/contact", headers=headers).json()
+    assert found == {"username": HEAD[0], "email": HEAD[1], "whatsapp": "+6281234567001"}
+    refused = api.http.put("/api/v1/me/contact", json={"email": "kadis"}, headers=headers)
+    assert refused.status_code == 422
+    assert refused.json()["error"] == "invalid_field" and refused.json()["field"] == "email"
+    assert "e-mail address" in refused.json()["message"]
+    unknown = api.http.put("/api/v1/me/contact", json={"telepon": "1"}, headers=headers)
+    assert unknown.status_code == 422
+    # Nothing refused was stored.
+    assert api.http.get("/api/v1/me/contact", headers=headers).json() == found
+    assert api.http.get("/api/v1/me/contact").status_code == 401
+
+
+def test_a_breach_mails_the_head_and_the_supervisor_once_across_restarts(stack, api, providers):
+    mail, whatsapp = providers["mail"], providers["whatsapp"]
+    ticket = api.submit().json()["ticket"]
+    api.classify_and_forward(ticket, "infrastruktur_fasum", ["dpu"])
+    api.wait_for(ticket, lambda v: v.get("deadline") is not None)
+    # The breach falls due while sla is down; the restarted sla fires it.
+    stack.kill("sla")
+    bring_timer_forward(stack, ticket, "breach", 1)
+    time.sleep(1.5)
+    stack.start("sla")
+    stack.wait_service("sla")
+
+    subject = f"Melewati batas waktu: pengaduan {ticket}"
+    to_head = mail.wait_for(HEAD[1], subject)
+    to_supervisor = mail.wait_for("pengawas1@semarangkota.go.id", subject)
+    mail.wait_for("admin@dpu.semarangkota.go.id", subject)
+    assert "melewati batas waktu penyelesaian" in to_head.get_content()
+    assert f"/kerja/{ticket}" in to_supervisor.get_content()
+    [message] = whatsapp.wait_for(lambda m: ticket in m["text"]["body"])
+    assert message["_path"] == f"/{WHATSAPP_NUMBER_ID}/messages"
+    assert message["to"] == "6281234567001" and message["messaging_product"] == "whatsapp"
+
+    # sla and staff_notices restarted, and the very event published again (a relay
+    # that lost the broker's confirm): no notice goes out twice.
+    stack.kill("sla")
+    stack.start("sla")
+    stack.kill("staff_notices")
+    stack.start("staff_notices")
+    stack.wait_service("sla")
+    stack.wait_service("staff_notices")
+    deliveries = stack.database("staff_notices").deliveries
+    delivered = wait_for(
+        lambda: [d for d in deliveries.find({"ticket": ticket}) if d["status"] == "delivered"],
+        20,
+        "the deliveries' record",
+    )
+    view = stack.database("reporting").views.find_one({"_id": ticket})
+    [breach] = [e for e in view["events"] if e["type"] == "sla.breached"]
+    assert delivered[0]["_id"].startswith(breach["event_id"] + ":")
+    again = {key: breach[key] for key in ("event_id", "type", "version", "ticket", "data")}
+    again["occurred_at"] = datetime.now(UTC).isoformat()
+    EventPublisher(stack.vhost.uri)(again)
+    time.sleep(4)  # sweeps, relays and the redelivered event change nothing
+    assert len(mail.messages(HEAD[1], subject)) == 1
+    assert len(mail.messages("pengawas1@semarangkota.go.id", subject)) == 1
+    assert len([m for m in whatsapp.messages() if ticket in m["text"]["body"]]) == 1
+    records = list(deliveries.find({"ticket": ticket}))
+    assert sorted((d["to"]["username"], d["to"]["medium"], d["status"]) for d in records) == [
+        ("dpu-admin", "email", "delivered"),
+        (HEAD[0], "email", "delivered"),
+        (HEAD[0], "whatsapp", "delivered"),
+        ("supervisor1", "email", "delivered"),
+    ]
+    assert all(d["attempts"] == 1 for d in records)
