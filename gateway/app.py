@@ -88,6 +88,7 @@ ROUTES = [
     Route(TICKET + "/request-info", sla.request_info, methods=["POST"]),
     Route(TICKET + "/sla", sla.history),
     Route(TICKET + "/notifications", complaints.notifications),
+    Route(TICKET + "/staff-notices", contact.staff_deliveries),
     Route(TICKET + "/review", triage.review),
     Route(TICKET + "/replies", complaints.reply, methods=["POST"]),
     Route(TICKET + "/attachments/{file_id}", desk.attachment),

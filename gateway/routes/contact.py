@@ -1,5 +1,6 @@
 """A staff member's own contact details, for the notices staff_notices sends them
-(SLA warnings, breaches, the weekly digest): GET and PUT /api/v1/me/contact.
+(SLA warnings, breaches, the weekly digest): GET and PUT /api/v1/me/contact; and, for
+supervisors, the record of those notices about a complaint.
 
 The details belong to staff_notices, which sends by them; the gateway passes on the
 caller's verified username, role and agency with them.
@@ -10,7 +11,8 @@ from starlette.responses import JSONResponse
 
 from gateway.auth import require
 from gateway.body import json_body
-from gateway.identity import Staff
+from gateway.identity import Role, Staff
+from gateway.routes.complaints import ticket_from
 
 
 async def show(request: Request) -> JSONResponse:
@@ -37,3 +39,12 @@ async def set_own_contact(request: Request, staff: Staff, body: object) -> dict:
         agency=staff.agency,
         body=body,
     )
+
+
+async def staff_deliveries(request: Request) -> JSONResponse:
+    """Supervisors: the notices to staff about one complaint, each with its medium,
+    recipient, status and attempts."""
+    await require(request, Role.SUPERVISOR)
+    ticket = ticket_from(request)
+    found = await request.app.state.rpc.call("staff_notices", "deliveries", ticket=ticket)
+    return JSONResponse({"ticket": ticket, "deliveries": found})

@@ -7,10 +7,12 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from services.chassis.publisher import EventPublisher
 from tests.conftest import PASSWORD, WHATSAPP_NUMBER_ID
 from tests.support.api import Api
+from tests.support.browser import check_page, sign_in, staff_page
 from tests.support.clock import bring_timer_forward
 from tests.support.processes import wait_for
 
@@ -109,3 +111,41 @@ def test_a_breach_mails_the_head_and_the_supervisor_once_across_restarts(stack, 
         ("supervisor1", "email", "delivered"),
     ]
     assert all(d["attempts"] == 1 for d in records)
+    listed = api.http.get(
+        f"/api/v1/complaints/{ticket}/staff-notices", headers=api.login("supervisor1")
+    )
+    assert listed.status_code == 200
+    assert {d["status"] for d in listed.json()["deliveries"]} == {"delivered"}
+    assert len(listed.json()["deliveries"]) == 4
+    as_officer = api.http.get(
+        f"/api/v1/complaints/{ticket}/staff-notices", headers=api.login("officer1")
+    )
+    assert as_officer.status_code == 403
+
+
+def test_a_staff_member_sets_its_contact_on_the_kontak_page(stack, browser):
+    """In a real browser: the form, a refused number said in Indonesian beside its field
+    (nothing stored), then saved, and the API reads what the page saved."""
+    officer = staff_page(browser)
+    sign_in(officer, stack.url, "dlh-admin", "/kerja/kontak")
+    expect(officer.get_by_role("heading", name="Kontak saya")).to_be_visible()
+    check_page(officer, "kerja-kontak")
+    officer.get_by_label("Alamat e-mail").fill("admin@dlh.semarangkota.go.id")
+    officer.get_by_label("Nomor WhatsApp").fill("nomor saya")
+    officer.get_by_role("button", name="Simpan").click()
+    expect(officer.get_by_role("alert")).to_contain_text("Nomor WhatsApp tidak dapat dipakai")
+    expect(officer.get_by_label("Nomor WhatsApp")).to_have_attribute("aria-invalid", "true")
+    check_page(officer, "kerja-kontak-ditolak")
+    api = Api(stack.url)
+    before = api.http.get("/api/v1/me/contact", headers=api.login("dlh-admin")).json()
+    assert before["email"] is None and before["whatsapp"] is None
+    officer.get_by_label("Nomor WhatsApp").fill("0812 3456 7002")
+    officer.get_by_role("button", name="Simpan").click()
+    expect(officer.locator("#tersimpan")).to_contain_text("Kontak Anda tersimpan")
+    expect(officer.get_by_label("Nomor WhatsApp")).to_have_value("+6281234567002")
+    saved = api.http.get("/api/v1/me/contact", headers=api.login("dlh-admin")).json()
+    assert saved == {
+        "username": "dlh-admin",
+        "email": "admin@dlh.semarangkota.go.id",
+        "whatsapp": "+6281234567002",
+    }
