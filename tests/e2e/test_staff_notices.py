@@ -149,3 +149,27 @@ def test_a_staff_member_sets_its_contact_on_the_kontak_page(stack, browser):
         "email": "admin@dlh.semarangkota.go.id",
         "whatsapp": "+6281234567002",
     }
+
+
+def test_account_changes_reach_staff_notices_and_the_gateway_start_resyncs(stack, api):
+    """A supervisor's change through the API is announced at once; an account whose
+    announcement was lost is announced again when the gateway starts."""
+    staff = stack.database("staff_notices").staff
+    supervisor = api.login("supervisor1")
+    created = api.http.post(
+        "/api/v1/users", json={"username": "kadis-dlh", "role": "agency_head", "agency": "dlh"},
+        headers=supervisor,
+    )  # fmt: skip
+    assert created.status_code == 201, created.text
+    wait_for(lambda: (staff.find_one({"_id": "kadis-dlh"}) or {}).get("role"), 20, "the account")
+    disabled = api.http.post("/api/v1/users/kadis-dlh/disable", headers=supervisor)
+    assert disabled.status_code == 200
+    wait_for(lambda: staff.find_one({"_id": "kadis-dlh"})["active"] is False, 20, "the disable")
+
+    staff.delete_one({"_id": "officer1"})  # as if its announcement never arrived
+    stack.kill("gateway")
+    stack.start("gateway")
+    stack.wait_gateway()
+    found = wait_for(lambda: staff.find_one({"_id": "officer1"}), 30, "the resync")
+    assert (found["role"], found["active"]) == ("officer", True)
+    assert staff.find_one({"_id": "kadis-dlh"})["active"] is False
