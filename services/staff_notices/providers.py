@@ -6,7 +6,7 @@ smtplib and urllib use, so a slow server holds up one green thread only.
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 
 from services.chassis.http import DeliveryFailed, request_json
 
@@ -21,6 +21,8 @@ class Smtp:
     | ADUAN_SMTP_SECURITY | starttls | starttls, tls (implicit TLS) or none |
     | ADUAN_SMTP_USERNAME, ADUAN_SMTP_PASSWORD | (none) | credentials, when it wants them |
     | ADUAN_SMTP_FROM | aduan@semarangkota.go.id | the sender address |
+    | ADUAN_SMTP_CA_FILE | (none) | a CA bundle to verify the server by (the city's own
+      CA); without it, the system's CAs |
     """
 
     def __init__(self, env: dict) -> None:
@@ -32,6 +34,7 @@ class Smtp:
         self.username = env.get("ADUAN_SMTP_USERNAME", "")
         self.password = env.get("ADUAN_SMTP_PASSWORD", "")
         self.sender = env.get("ADUAN_SMTP_FROM", "aduan@semarangkota.go.id")
+        self.ca_file = env.get("ADUAN_SMTP_CA_FILE") or None
 
     def send(self, delivery: dict) -> str:
         if not self.host:
@@ -57,13 +60,14 @@ class Smtp:
         # From the notice id: a retry after a lost answer carries the same Message-ID,
         # which mail systems use to drop a copy.
         domain = self.sender.rpartition("@")[2] or "aduan.local"
-        message["Message-ID"] = make_msgid(idstring=_safe(delivery["_id"]), domain=domain)
+        message["Message-ID"] = f"<{_safe(delivery['_id'])}@{domain}>"
         message["X-Aduan-Notice"] = delivery["_id"]
         message.set_content(delivery["text"])
         return message
 
     def _connect(self) -> smtplib.SMTP:
-        context = ssl.create_default_context()
+        # Always verified: credentials and staff addresses must not go to an impostor.
+        context = ssl.create_default_context(cafile=self.ca_file)
         if self.security == "tls":
             return smtplib.SMTP_SSL(self.host, self.port, timeout=20, context=context)
         server = smtplib.SMTP(self.host, self.port, timeout=20)
