@@ -173,3 +173,24 @@ def test_account_changes_reach_staff_notices_and_the_gateway_start_resyncs(stack
     found = wait_for(lambda: staff.find_one({"_id": "officer1"}), 30, "the resync")
     assert (found["role"], found["active"]) == ("officer", True)
     assert staff.find_one({"_id": "kadis-dlh"})["active"] is False
+
+
+def test_the_weekly_digest_is_mailed_to_the_supervisor_and_the_agency_head(stack, api, providers):
+    """sla records the week's digest with its event (from Monday 08:00 WIB, all week);
+    staff_notices mails it: the supervisor every agency's count, the head its own."""
+    mail = providers["mail"]
+    ticket = api.submit().json()["ticket"]
+    api.classify_and_forward(ticket, "infrastruktur_fasum", ["dpu"])
+    api.wait_for(ticket, lambda v: v.get("deadline") is not None)
+    stack.kill("sla")
+    # Overdue, and this week's digest not yet recorded (sla writes it at its first sweep).
+    clocks = stack.database("sla").clocks
+    clocks.update_one({"_id": ticket}, {"$set": {"due_at": datetime.now(UTC)}})
+    stack.database("sla").digests.delete_many({})
+    stack.start("sla")
+    stack.wait_service("sla")
+    to_head = mail.wait_for(HEAD[1], "Ringkasan mingguan")
+    to_supervisor = mail.wait_for("pengawas1@semarangkota.go.id", "Ringkasan mingguan")
+    assert ticket in to_head.get_content() and ticket in to_supervisor.get_content()
+    assert "DPU:" in to_head.get_content()
+    assert "DLH" not in to_head.get_content()  # its own agency's overdue complaints only
