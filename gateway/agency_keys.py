@@ -36,6 +36,10 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], str] = {
     ("GET", TICKET + "/sla"): "read",
     ("GET", TICKET + "/attachments/{file_id}"): "read",
     ("POST", TICKET + "/request-info"): "request_info",
+    # The agency's webhooks (gateway/routes/agency_hooks.py): what was delivered, again.
+    ("GET", "/api/v1/agency-hooks/endpoints"): "deliveries",
+    ("GET", "/api/v1/agency-hooks/deliveries"): "deliveries",
+    ("POST", "/api/v1/agency-hooks/deliveries/{delivery_id}/redeliver"): "deliveries",
 }
 AGENCY_STEPS = {"accept": "accept", "return": "return", "resolve": "resolve"}
 AGENCY_STEP_ROUTE = ("POST", TICKET + "/{action:str}")

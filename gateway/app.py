@@ -20,6 +20,7 @@ from gateway.pages import PageHeaders, page_aware
 from gateway.pages import start as start_pages
 from gateway.replay import ReplayGuard
 from gateway.routes import (
+    agency_hooks,
     agency_keys,
     auth,
     channels,
@@ -41,6 +42,7 @@ from services.chassis import topology
 log = logging.getLogger(__name__)
 
 TICKET = "/api/v1/complaints/{ticket}"
+HOOKS = "/api/v1/agency-hooks"
 
 
 def ensure_key_indexes(db) -> None:
@@ -66,6 +68,21 @@ ROUTES = [
     Route("/api/v1/agency-keys/{key_id}/rotate", agency_keys.rotate, methods=["POST"]),
     Route("/api/v1/agency-keys/{key_id}/revoke", agency_keys.revoke, methods=["POST"]),
     Route("/api/v1/audit", agency_keys.audit),
+    Route(HOOKS + "/endpoints", agency_hooks.list_endpoints),
+    Route(HOOKS + "/endpoints", agency_hooks.register, methods=["POST"]),
+    Route(
+        HOOKS + "/endpoints/{endpoint_id}/rotate-secret",
+        agency_hooks.rotate_secret,
+        methods=["POST"],
+    ),
+    Route(HOOKS + "/endpoints/{endpoint_id}/remove", agency_hooks.remove, methods=["POST"]),
+    Route(
+        HOOKS + "/endpoints/{endpoint_id}/redeliver-parked",
+        agency_hooks.redeliver_parked,
+        methods=["POST"],
+    ),
+    Route(HOOKS + "/deliveries", agency_hooks.deliveries),
+    Route(HOOKS + "/deliveries/{delivery_id}/redeliver", agency_hooks.redeliver, methods=["POST"]),
     Route("/api/v1/users/{username}/reset-password", users.reset_password, methods=["POST"]),
     Route("/api/v1/users/{username}/disable", users.disable, methods=["POST"]),
     Route("/api/v1/users/{username}/enable", users.enable, methods=["POST"]),

@@ -82,6 +82,13 @@ def provider_env(providers) -> dict:
         "ADUAN_DELIVERY_LEASE": "5",
         "ADUAN_SMS_PART_WAIT": "5",
         "ADUAN_THROTTLE_LIMIT": "6",
+        # Agencies' webhooks: quick retries, parked after 30 s instead of a day.
+        "ADUAN_HOOKS_INTERVAL": "0.3",
+        "ADUAN_HOOKS_RETRY_BASE": "0.3",
+        "ADUAN_HOOKS_RETRY_CAP": "1",
+        "ADUAN_HOOKS_RETRY_FOR": "30",
+        "ADUAN_HOOKS_LEASE": "4",
+        "ADUAN_HOOKS_TIMEOUT": "2",
     }
 
 

@@ -4,6 +4,7 @@ Eventlet must patch the standard library before pymongo, kombu or any service mo
 is imported, so this module imports them only inside main().
 """
 
+import os
 import sys
 
 SERVICES = {
@@ -16,15 +17,35 @@ SERVICES = {
     "social": "services.social.service:SocialService",
     "lapor": "services.lapor.service:LaporService",
     "desk": "services.desk.service:DeskService",
+    "agency_hooks": "services.agency_hooks.service:AgencyHooksService",
     "staff_notices": "services.staff_notices.service:StaffNoticesService",
 }
+# Options a service takes, as environment variables its store reads: agency_hooks can
+# run as one process per agency (`aduan-service agency_hooks --agency dpu`).
+OPTIONS = {"agency_hooks": {"--agency": "ADUAN_HOOKS_AGENCIES"}}
+
+
+def parse_options(name: str, options: list[str]) -> dict[str, str]:
+    """`--agency dpu --agency dlh` as {"ADUAN_HOOKS_AGENCIES": "dpu,dlh"}; SystemExit
+    on an option the service does not take."""
+    known = OPTIONS.get(name, {})
+    values: dict[str, list[str]] = {}
+    rest = list(options)
+    while rest:
+        option = rest.pop(0)
+        if option not in known or not rest or rest[0].startswith("-"):
+            taken = " ".join(f"[{o} VALUE]..." for o in known) or "no options"
+            sys.exit(f"usage: aduan-service {name} {taken}")
+        values.setdefault(known[option], []).append(rest.pop(0))
+    return {variable: ",".join(found) for variable, found in values.items()}
 
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1 or args[0] not in SERVICES:
-        sys.exit(f"usage: aduan-service {{{','.join(SERVICES)}}}")
+    if not args or args[0] not in SERVICES:
+        sys.exit(f"usage: aduan-service {{{','.join(SERVICES)}}} [options]")
     name = args[0]
+    os.environ.update(parse_options(name, args[1:]))
 
     import eventlet
 

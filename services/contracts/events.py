@@ -302,6 +302,17 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
     "social": (EventType.SOCIAL_RECEIVED, EventType.REPORTER_NOTIFIED),
     "lapor": (EventType.REPORTER_NOTIFIED,),
     "desk": (EventType.REPORTER_NOTIFIED,),
+    # Signed webhooks to the agencies' systems (services/agency_hooks/core.py HOOK_EVENTS).
+    "agency_hooks": (
+        EventType.COMPLAINT_FORWARDED,
+        EventType.REPORTER_REPLIED,
+        EventType.SLA_WARNING,
+        EventType.SLA_STAGE_OVERDUE,
+        EventType.SLA_BREACHED,
+        EventType.COMPLAINT_RETURNED,
+        EventType.COMPLAINT_REOPENED,
+        EventType.COMPLAINT_CLOSED,
+    ),
     # Delivers the SLA's notices to staff, by e-mail and WhatsApp.
     "staff_notices": (
         EventType.SLA_WARNING,
