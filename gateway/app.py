@@ -1,5 +1,6 @@
 """The Starlette application: routes, error handling, and the backends it talks to."""
 
+import asyncio
 import contextlib
 import logging
 
@@ -24,6 +25,7 @@ from gateway.routes import (
     auth,
     channels,
     complaints,
+    contact,
     desk,
     ops,
     reports,
@@ -33,6 +35,7 @@ from gateway.routes import (
     users,
 )
 from gateway.rpc import RpcClient
+from gateway.staff_directory import resync
 from gateway.throttle import KeyThrottles, Throttle
 from services.chassis import topology
 
@@ -56,6 +59,8 @@ ROUTES = [
     Route("/metrics", ops.metrics),
     Route("/api/v1/auth/token", auth.token, methods=["POST"]),
     Route("/api/v1/auth/logout", users.logout, methods=["POST"]),
+    Route("/api/v1/me/contact", contact.show),
+    Route("/api/v1/me/contact", contact.replace, methods=["PUT"]),
     Route("/api/v1/users", users.list_users),
     Route("/api/v1/users", users.create, methods=["POST"]),
     Route("/api/v1/agency-keys", agency_keys.list_keys),
@@ -100,6 +105,7 @@ ROUTES = [
     Route(TICKET + "/request-info", sla.request_info, methods=["POST"]),
     Route(TICKET + "/sla", sla.history),
     Route(TICKET + "/notifications", complaints.notifications),
+    Route(TICKET + "/staff-notices", contact.staff_deliveries),
     Route(TICKET + "/review", triage.review),
     Route(TICKET + "/replies", complaints.reply, methods=["POST"]),
     Route(TICKET + "/attachments/{file_id}", desk.attachment),
@@ -151,9 +157,12 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
             log.warning("gateway indexes not created yet: %r", error)
         app.state.rpc = RpcClient(settings.amqp_uri, settings.rpc_timeout)
         await run_in_threadpool(app.state.rpc.start)
+        # Kept on the state: a task nobody references may be collected before it ends.
+        app.state.resync = asyncio.create_task(resync(app.state))
         try:
             yield
         finally:
+            app.state.resync.cancel()
             await run_in_threadpool(app.state.rpc.stop)
 
     return Starlette(

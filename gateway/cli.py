@@ -15,10 +15,13 @@ aduan-admin create-key | list-keys | rotate-key | revoke-key   # agencies' API k
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 
 from gateway import cli_keys
 from gateway.config import GatewaySettings
 from gateway.identity import Account, Identity, IdentityError, Role, UserChange
+from gateway.staff_directory import account_event
+from services.chassis.publisher import EventPublisher
 from services.contracts.reference import AgencyKind
 
 USER_COLUMNS = ("USERNAME", "ROLE", "AGENCY", "ACTIVE", "CREATED")
@@ -29,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = GatewaySettings.from_env()
     identity = Identity.connect(settings.mongo_uri, settings.database)
     try:
-        print(run(identity, args))
+        print(run(identity, args, lambda account: announce(settings.amqp_uri, account)))
     except IdentityError as error:
         print(f"aduan-admin: {error}", file=sys.stderr)
         return 2
@@ -69,8 +72,24 @@ def parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(identity: Identity, args: argparse.Namespace) -> str:
-    """Carries out one command; the text to print. IdentityError on refusal."""
+def announce(amqp_uri: str, account: Account) -> None:
+    """staff.account for staff_notices (gateway/staff_directory.py); when the bus is
+    down, the gateway's next start announces every account again."""
+    try:
+        EventPublisher(amqp_uri)(account_event(account))
+    except Exception as error:
+        print(
+            f"aduan-admin: staff_notices not told yet ({error!r}); it is told when "
+            "the gateway next starts",
+            file=sys.stderr,
+        )
+
+
+def run(
+    identity: Identity, args: argparse.Namespace, tell: Callable[[Account], None] = lambda _: None
+) -> str:
+    """Carries out one command; the text to print. IdentityError on refusal. `tell`
+    hears of each account created or changed."""
     by = operator()
     if args.command in cli_keys.KEY_COMMANDS:
         return cli_keys.run(identity, args, by, table)
@@ -86,16 +105,16 @@ def run(identity: Identity, args: argparse.Namespace) -> str:
                 if args.password_stdin
                 else getpass.getpass("password: ")
             )
-            identity.add_user(args.username, password, args.role, args.agency, by=by)
+            tell(identity.add_user(args.username, password, args.role, args.agency, by=by))
             return f"user {args.username} created ({args.role})"
         case "list-users":
             return users_table(identity.list_users())
         case "disable-user":
-            return change_line(identity.disable_user(args.username, by), "disabled")
+            return change_line(told(identity.disable_user(args.username, by), tell), "disabled")
         case "enable-user":
-            return change_line(identity.enable_user(args.username, by), "enabled")
+            return change_line(told(identity.enable_user(args.username, by), tell), "enabled")
         case "set-role":
-            change = identity.set_role(args.username, args.role, args.agency, by)
+            change = told(identity.set_role(args.username, args.role, args.agency, by), tell)
             return change_line(change, f"now {grant(change.account)}")
         case "reset-password":
             password, revoked = identity.reset_password(args.username, by)
@@ -107,6 +126,12 @@ def run(identity: Identity, args: argparse.Namespace) -> str:
             revoked = identity.revoke_tokens(args.username, by)
             return f"user {args.username}: {plural(revoked, 'token')} revoked"
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def told(change: UserChange, tell: Callable[[Account], None]) -> UserChange:
+    if change.changed:
+        tell(change.account)
+    return change
 
 
 def change_line(change: UserChange, outcome: str) -> str:

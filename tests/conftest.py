@@ -5,12 +5,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.mail import MailServer
 from tests.support.processes import MongoServer, Stack, VirtualHost
 from tests.support.providers import StandIn
 
 PASSWORD = "correct horse battery staple"
 SMS_SECRET = "sms-webhook-test-secret"
 SOCIAL_SECRET = "social-webhook-test-secret"
+WHATSAPP_NUMBER_ID = "106540352242922"
 
 
 @pytest.fixture(scope="session")
@@ -44,8 +46,15 @@ def fresh_vhost():
 
 @pytest.fixture(scope="session")
 def providers():
-    """The SMS gateway, the social platform and SP4N-LAPOR!, played locally."""
-    played = {"sms": StandIn(), "social": StandIn(), "lapor": StandIn()}
+    """The SMS gateway, the social platform, SP4N-LAPOR! and the WhatsApp API, played
+    locally, and a real SMTP server for the staff's e-mail."""
+    played = {
+        "sms": StandIn(),
+        "social": StandIn(),
+        "lapor": StandIn(),
+        "whatsapp": StandIn(),
+        "mail": MailServer(),
+    }
     yield played
     for stand_in in played.values():
         stand_in.stop()
@@ -60,6 +69,12 @@ def provider_env(providers) -> dict:
         "ADUAN_LAPOR_URL": providers["lapor"].url,
         "ADUAN_LAPOR_TOKEN": providers["lapor"].token,
         "ADUAN_LAPOR_POLL_SECONDS": "0.5",
+        "ADUAN_SMTP_HOST": "127.0.0.1",
+        "ADUAN_SMTP_PORT": str(providers["mail"].port),
+        "ADUAN_SMTP_SECURITY": "none",
+        "ADUAN_WHATSAPP_URL": providers["whatsapp"].url,
+        "ADUAN_WHATSAPP_PHONE_NUMBER_ID": WHATSAPP_NUMBER_ID,
+        "ADUAN_WHATSAPP_TOKEN": providers["whatsapp"].token,
         "ADUAN_SMS_WEBHOOK_SECRET": SMS_SECRET,
         "ADUAN_SOCIAL_WEBHOOK_SECRET": SOCIAL_SECRET,
         "ADUAN_DELIVERY_INTERVAL": "0.3",

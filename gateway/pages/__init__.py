@@ -11,6 +11,7 @@ from starlette.staticfiles import StaticFiles
 from gateway.config import GatewaySettings
 from gateway.pages import (
     routes_accounts,
+    routes_contact,
     routes_desk,
     routes_policy,
     routes_public,
@@ -49,6 +50,9 @@ ROUTES = [
     Route(routes_desk.DESK, routes_desk.record, methods=["POST"]),
     Route(routes_desk.SLIP, routes_desk.slip),
     Route("/kerja", routes_work.worklist),
+    # Before /kerja/{ticket}, which would take "kontak" for a ticket.
+    Route(routes_contact.CONTACT, routes_contact.contact),
+    Route(routes_contact.CONTACT, routes_contact.save, methods=["POST"]),
     Route("/kerja/{ticket}", routes_work.complaint),
     Route("/kerja/{ticket}/lampiran/{file_id}", routes_work.attachment),
     Route("/kerja/{ticket}/{aksi}", routes_work.act, methods=["POST"]),

@@ -41,6 +41,8 @@ NOT_IN_TIMELINE = frozenset(
         EventType.SLA_BREACHED,
         EventType.SLA_PAUSED,
         EventType.SLA_RESUMED,
+        EventType.SLA_DIGEST,
+        EventType.STAFF_ACCOUNT,
         EventType.SMS_RECEIVED,
         EventType.SOCIAL_RECEIVED,
     }

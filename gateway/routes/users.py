@@ -28,6 +28,7 @@ from gateway.identity import (
     UserChange,
 )
 from gateway.passwords import new_password
+from gateway.staff_directory import announce
 
 ROLE_CHANGE_FIELDS = ("role", "agency")
 NEW_USER_FIELDS = ("username", "role", "agency")
@@ -69,6 +70,7 @@ async def create_user(request: Request, supervisor: Staff, body: object) -> tupl
     password = new_password()
     add = identity(request).add_user
     created = await _directory(add, username, password, role, agency, by=supervisor.username)
+    await announce(request.app.state, created)
     return created, password
 
 
@@ -103,11 +105,13 @@ async def disable_user(request: Request, supervisor: Staff, username: str) -> Us
         # Disabling or demoting oneself could lock the city out of managing users: another
         # supervisor, or aduan-admin, must do it.
         raise ApiError("own_account", "you cannot disable your own account; ask another supervisor")
-    return await _directory(identity(request).disable_user, username, by=supervisor.username)
+    change = await _directory(identity(request).disable_user, username, by=supervisor.username)
+    return await _announced(request, change)
 
 
 async def enable_user(request: Request, supervisor: Staff, username: str) -> UserChange:
-    return await _directory(identity(request).enable_user, username, by=supervisor.username)
+    change = await _directory(identity(request).enable_user, username, by=supervisor.username)
+    return await _announced(request, change)
 
 
 async def change_role(
@@ -116,8 +120,16 @@ async def change_role(
     role, agency = role_change_from(body)
     if username == supervisor.username and role != Role.SUPERVISOR:
         raise ApiError("own_account", "you cannot take the supervisor role from your own account")
-    change = identity(request).set_role
-    return await _directory(change, username, role, agency, by=supervisor.username)
+    set_role = identity(request).set_role
+    change = await _directory(set_role, username, role, agency, by=supervisor.username)
+    return await _announced(request, change)
+
+
+async def _announced(request: Request, change: UserChange) -> UserChange:
+    """Tells staff_notices of a change that changed something."""
+    if change.changed:
+        await announce(request.app.state, change.account)
+    return change
 
 
 async def revoke_tokens(request: Request) -> JSONResponse:

@@ -5,12 +5,14 @@ Only plain JSON types pass, so an operator object such as {"$gt": ""} is refused
 wherever a string, number or boolean is expected.
 """
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from services.contracts.errors import CommandRejected, ErrorCode
 
 MISSING = object()
+PHONE = re.compile(r"^\+?[0-9]{8,15}$")
 
 
 def invalid(field: str, message: str) -> CommandRejected:
@@ -81,3 +83,16 @@ def text_list(body: dict, name: str, field: str, *, max_items: int) -> list[str]
     if len(value) > max_items:
         raise invalid(field, f"must have at most {max_items} items")
     return list(dict.fromkeys(value))
+
+
+def phone(number: str, field: str) -> str:
+    """An Indonesian number in one form, +62..., so 0812..., 62812... and +62812... are
+    one number (an SMS sender, a staff member's WhatsApp)."""
+    digits = re.sub(r"[\s\-().]", "", number)
+    if not PHONE.match(digits):
+        raise invalid(field, "must be a phone number such as +6281234567890")
+    if digits.startswith("0"):
+        return "+62" + digits[1:]
+    if digits.startswith("62"):
+        return "+" + digits
+    return digits

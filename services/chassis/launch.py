@@ -18,6 +18,7 @@ SERVICES = {
     "lapor": "services.lapor.service:LaporService",
     "desk": "services.desk.service:DeskService",
     "agency_hooks": "services.agency_hooks.service:AgencyHooksService",
+    "staff_notices": "services.staff_notices.service:StaffNoticesService",
 }
 # Options a service takes, as environment variables its store reads: agency_hooks can
 # run as one process per agency (`aduan-service agency_hooks --agency dpu`).

@@ -63,8 +63,11 @@ class Deliveries:
         max_attempts: int,
         retry_base: float,
         on_enqueued: Callable[[], None] = lambda: None,
+        announce: bool = True,
     ) -> None:
         self.aggregates = aggregates
+        # Whether outcomes go to intake as reporter.delivery: a reporter's notice only.
+        self.announce = announce
         self.max_attempts = max_attempts
         self.retry_base = retry_base
         self.on_enqueued = on_enqueued
@@ -156,7 +159,8 @@ class Deliveries:
         return [_public(doc) for doc in found]
 
     def _finish(self, delivery, state: dict, status: str, now, error: str | None = None):
-        if not delivery["ticket"]:  # an answer to a message that never became a complaint
+        # An answer to a message that never became a complaint, or a notice to staff.
+        if not delivery["ticket"] or not self.announce:
             self._save(delivery, state, [], now)
             return
         report = {
@@ -218,6 +222,8 @@ class AdapterStore(MongoStore):
     """
 
     aggregate_collections = ("deliveries",)
+    # Reporters' notices are announced to intake; a store of staff notices says False.
+    announces_deliveries = True
 
     def make_provider(self, env: dict) -> Provider:
         raise TypeError(f"{type(self).__name__} must define make_provider()")
@@ -246,7 +252,11 @@ class AdapterStore(MongoStore):
     def deliveries(self, to_relay: list) -> Deliveries:
         aggregates = Aggregates(self.db.deliveries, to_relay)
         return Deliveries(
-            aggregates, self.max_delivery_attempts, self.retry_base, self.enqueued.set
+            aggregates,
+            self.max_delivery_attempts,
+            self.retry_base,
+            self.enqueued.set,
+            self.announces_deliveries,
         )
 
     def _send_forever(self) -> None:

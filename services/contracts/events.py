@@ -42,6 +42,10 @@ class EventType(StrEnum):
     SLA_BREACHED = "sla.breached"
     SLA_PAUSED = "sla.paused"
     SLA_RESUMED = "sla.resumed"
+    SLA_DIGEST = "sla.weekly_digest"
+    # A staff account's role, agency or active flag as the gateway's directory holds it
+    # now (published on every change, and for every account when the gateway starts).
+    STAFF_ACCOUNT = "staff.account"
     # Messages a channel delivered, published by the gateway's webhooks for the channel's
     # adapter. They carry the sender's identity, so only that adapter subscribes.
     SMS_RECEIVED = "channel.sms.received"
@@ -211,6 +215,25 @@ class SlaPaused(TypedDict):
     by: NotRequired[str]
 
 
+class SlaWeeklyDigest(TypedDict):
+    """sla.weekly_digest (ticket ""): the week's overdue complaints per agency, once a week."""
+
+    week: str
+    total_overdue: int
+    agencies: list[dict]  # {"agency": code or "belum_diteruskan", "overdue": n, "tickets": [...]}
+    recipients: list[str]
+
+
+class StaffAccount(TypedDict):
+    """staff.account (ticket ""): an account as it is now. Never a password or a token."""
+
+    username: str
+    role: str
+    agency: str | None
+    active: bool
+    changed_at: str
+
+
 class SmsReceived(TypedDict):
     """One SMS as the SMS gateway delivered it; a long message comes in parts."""
 
@@ -268,7 +291,12 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
         EventType.COMPLAINT_UNLINKED,
         EventType.REPORTER_REPLIED,
     ),
-    "reporting": tuple(t for t in EventType if not t.startswith("channel.")),
+    # Not the channels' raw messages, nor the events about no complaint (ticket "").
+    "reporting": tuple(
+        t
+        for t in EventType
+        if not t.startswith(("channel.", "staff.")) and t != EventType.SLA_DIGEST
+    ),
     # Channel adapters: each delivers the notices for its own channel.
     "sms": (EventType.SMS_RECEIVED, EventType.REPORTER_NOTIFIED),
     "social": (EventType.SOCIAL_RECEIVED, EventType.REPORTER_NOTIFIED),
@@ -284,5 +312,13 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
         EventType.COMPLAINT_RETURNED,
         EventType.COMPLAINT_REOPENED,
         EventType.COMPLAINT_CLOSED,
+    ),
+    # Delivers the SLA's notices to staff, by e-mail and WhatsApp.
+    "staff_notices": (
+        EventType.SLA_WARNING,
+        EventType.SLA_STAGE_OVERDUE,
+        EventType.SLA_BREACHED,
+        EventType.SLA_DIGEST,
+        EventType.STAFF_ACCOUNT,
     ),
 }

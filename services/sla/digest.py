@@ -2,6 +2,7 @@
 
 from datetime import datetime, time
 
+from services.contracts.events import EventType
 from services.sla.calendar import JAKARTA
 
 DIGEST_WEEKDAY, DIGEST_TIME = 0, time(8, 0)  # Monday 08:00, Asia/Jakarta
@@ -42,5 +43,10 @@ def digest(week: str, rows: list[dict], now: datetime) -> dict:
             *(f"agency_head:{a['agency']}" for a in agencies if a["agency"] != "belum_diteruskan"),
         ],
         "message": f"Ringkasan mingguan {week}: {total} pengaduan melewati batas waktu.",
-        "delivered": False,
     }
+
+
+def event(recorded: dict) -> tuple[EventType, dict]:
+    """sla.weekly_digest, for staff_notices to deliver to its recipients."""
+    fields = ("total_overdue", "agencies", "recipients")
+    return EventType.SLA_DIGEST, {"week": recorded["_id"], **{k: recorded[k] for k in fields}}

@@ -10,7 +10,7 @@ from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
 from services.chassis import metrics
-from services.chassis.aggregates import Aggregates
+from services.chassis.aggregates import Aggregates, public_state
 from services.chassis.domain import apply_event, create_from_event, run_command, to_change
 from services.chassis.store import MongoStore
 from services.contracts.errors import CommandRejected, ErrorCode
@@ -324,8 +324,10 @@ class Clocks:
             ]
         )
         recorded = digest.digest(week, list(rows), now)
+        # Stored with its event in one insert (the outbox): staff_notices delivers it.
+        digests = Aggregates(self.db.digests, self.clocks.to_relay)
         try:
-            self.db.digests.insert_one(recorded)
+            digests.create(week, to_change("", (recorded, [digest.event(recorded)]), now))
         except DuplicateKeyError:
             return None
         return recorded
@@ -334,6 +336,7 @@ class Clocks:
         found = self.db.digests.find_one({}, sort=[("_id", -1)])
         if found is None:
             return None
+        found = public_state(found)
         week = found.pop("_id")
         return _iso({"week": week, **found})
 
@@ -394,7 +397,8 @@ def _iso(record: dict) -> dict:
 
 
 class SlaStore(MongoStore):
-    aggregate_collections = ("clocks",)
+    # digests: each week's digest with its event in the outbox, swept like the clocks.
+    aggregate_collections = ("clocks", "digests")
 
     def setup(self) -> None:
         super().setup()
@@ -421,7 +425,7 @@ class SlaStore(MongoStore):
         self.container.spawn_managed_thread(self._timers_forever, identifier="sla-timers")
 
     def domain(self, to_relay: list) -> Clocks:
-        (clocks,) = self.aggregates(to_relay)
+        clocks, _digests = self.aggregates(to_relay)
         return Clocks(clocks, self.db, self.calendar, self.policies)
 
     def _timers_forever(self) -> None:

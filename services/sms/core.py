@@ -5,13 +5,11 @@ ASCII (no ellipsis character, which would force UCS-2 and a 70-character limit).
 Standard library only.
 """
 
-import re
 from dataclasses import dataclass
 
 from services.chassis import fields
 
 SMS_LIMIT = 160
-PHONE = re.compile(r"^\+?[0-9]{8,15}$")
 MAX_PARTS = 10
 
 
@@ -63,14 +61,7 @@ def parse_message(data: dict) -> Message:
 
 def normalise_number(number: str) -> str:
     """Indonesian numbers in one form, +62..., so 0812... and 62812... are one sender."""
-    digits = re.sub(r"[\s\-().]", "", number)
-    if not PHONE.match(digits):
-        raise fields.invalid("sender", "must be a phone number such as +6281234567890")
-    if digits.startswith("0"):
-        return "+62" + digits[1:]
-    if digits.startswith("62"):
-        return "+" + digits
-    return digits
+    return fields.phone(number, "sender")
 
 
 def joined(parts: dict[str, str], total: int) -> str | None:

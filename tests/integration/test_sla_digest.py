@@ -41,8 +41,18 @@ def test_concurrent_instances_record_one_digest_per_week(mongo):
         "dlh": 1,
         "belum_diteruskan": 1,
     }
+    # Its event is in the same document's outbox, for staff_notices to deliver.
+    [event] = db.digests.find_one({"_id": "2026-W49"})["_outbox"]
+    assert event["type"] == "sla.weekly_digest" and event["ticket"] == ""
+    assert event["data"]["week"] == "2026-W49" and event["data"]["total_overdue"] == 4
+    assert sorted(event["data"]["recipients"]) == [
+        "agency_head:dlh",
+        "agency_head:dpu",
+        "supervisor",
+    ]
     latest = Clocks(Aggregates(db.clocks), db, calendar).latest_digest()
     assert latest["week"] == "2026-W49" and latest["total_overdue"] == 4
+    assert "_outbox" not in latest and "_v" not in latest
     db.client.drop_database(db.name)
 
 

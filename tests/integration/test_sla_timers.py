@@ -1,24 +1,18 @@
 """SLA timers against real RabbitMQ and MongoDB: never missed, never doubled."""
 
 import time
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tests.support.api import Api
+from tests.support.clock import bring_timer_forward
 from tests.support.processes import free_port, wait_for
 
 pytestmark = pytest.mark.integration
 
 
 def bring_warning_forward(stack, ticket: str, seconds: float) -> str:
-    """Moves the complaint's first warning to `seconds` from now, as if time had passed."""
-    clocks = stack.database("sla").clocks
-    clock = clocks.find_one({"_id": ticket})
-    index = next(i for i, t in enumerate(clock["timers"]) if t["kind"] == "warning")
-    at = datetime.now(UTC) + timedelta(seconds=seconds)
-    clocks.update_one({"_id": ticket}, {"$set": {f"timers.{index}.at": at, "next_at": at}})
-    return clock["timers"][index]["key"]
+    return bring_timer_forward(stack, ticket, "warning", seconds)
 
 
 def warnings_seen(stack, ticket: str) -> int:

@@ -18,11 +18,19 @@ from services.contracts.events import SUBSCRIPTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE_SERVICES = ("intake", "triage", "dispatch", "sla", "reporting")
-ADAPTERS = ("sms", "social", "lapor", "desk")
+ADAPTERS = ("sms", "social", "lapor", "desk", "staff_notices")
 # Services beside the core that agencies integrate through.
 INTEGRATIONS = ("agency_hooks",)
 SERVICES = CORE_SERVICES + ADAPTERS + INTEGRATIONS
-RPC_SERVICES = ("intake", "triage", "dispatch", "reporting", "desk", "agency_hooks")
+RPC_SERVICES = (
+    "intake",
+    "triage",
+    "dispatch",
+    "reporting",
+    "desk",
+    "agency_hooks",
+    "staff_notices",
+)
 
 
 def free_port() -> int:

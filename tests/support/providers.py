@@ -89,7 +89,9 @@ class _Handler(BaseHTTPRequestHandler):
                 stand_in.taken.setdefault(
                     reference, body | {"_id": uuid.uuid4().hex, "_at": time.time()}
                 )
-                answer = {"id": stand_in.taken[reference]["_id"]}
+                taken_id = stand_in.taken[reference]["_id"]
+                # The WhatsApp Cloud API names its message in messages[0].id.
+                answer = {"id": taken_id, "messages": [{"id": taken_id}]}
         if failing:
             self._answer(503, {"error": "temporarily unavailable"})
         else:
