@@ -58,3 +58,31 @@ def parse(text: str) -> RatingText | None:
     rating = WORDS[token] if token in WORDS else int(token)
     comment = " ".join(rest[number.end() :].split()) or None
     return RatingText(rating, ticket, comment)
+
+
+# The adapters' answers to a rating message, in Bahasa Indonesia (one SMS long).
+RATING_HOW = (
+    "Untuk menilai hasil pengaduan, balas NILAI diikuti angka 1-5, misalnya NILAI 4 "
+    "atau NILAI 1 lubang masih ada."
+)
+RATING_NO_COMPLAINT = (
+    "Kami tidak menemukan pengaduan Anda untuk dinilai. Sebutkan nomornya, misalnya "
+    "NILAI SMG-2026-000123 4."
+)
+RATING_REFUSALS = {
+    "no_result_yet": "Pengaduan {ticket} belum selesai ditindaklanjuti; nilai dapat "
+    "diberikan setelah hasilnya kami sampaikan.",
+    "already_rated": "Hasil pengaduan {ticket} sudah Anda nilai. Terima kasih.",
+    "not_found": "Pengaduan {ticket} tidak ditemukan untuk pengirim ini. Periksa nomor "
+    "pengaduannya.",
+    "invalid_field": "Nilai harus angka 1 sampai 5 dan komentar paling banyak 1000 huruf, "
+    "misalnya NILAI 4 sudah baik.",
+}
+
+
+def recorded(ticket: str, message: str) -> str:
+    return f"Pengaduan {ticket}: {message}"
+
+
+def refused(ticket: str, code: str) -> str:
+    return RATING_REFUSALS.get(code, RATING_HOW).format(ticket=ticket)

@@ -112,30 +112,11 @@ def reply_text(about: str, ticket: str, details: dict, tracking_url: str) -> str
 
 # Said in the result SMS: how to rate it (services/chassis/rating_text.py reads it).
 RATE_HINT = "Nilai 1-5? Balas NILAI 5, atau NILAI 1 alasannya."
-RATING_HOW = (
-    "Untuk menilai hasil pengaduan, balas NILAI diikuti angka 1-5, misalnya NILAI 4 "
-    "atau NILAI 1 lubang masih ada."
-)
-RATING_NO_COMPLAINT = (
-    "Kami tidak menemukan pengaduan dari nomor ini untuk dinilai. Sebutkan nomornya, "
-    "misalnya NILAI SMG-2026-000123 4."
-)
-RATING_REFUSALS = {
-    "no_result_yet": "Pengaduan {ticket} belum selesai ditindaklanjuti; nilai dapat "
-    "diberikan setelah hasilnya kami sampaikan.",
-    "already_rated": "Hasil pengaduan {ticket} sudah Anda nilai. Terima kasih.",
-    "not_found": "Pengaduan {ticket} tidak ditemukan untuk nomor ini. Periksa nomor pengaduannya.",
-    "invalid_field": "Nilai harus angka 1 sampai 5 dan komentar paling banyak 1000 huruf, "
-    "misalnya NILAI 4 sudah baik.",
-}
 
 
-def rating_recorded(ticket: str, message: str) -> str:
-    return fit(f"Pengaduan {ticket}: ", message, "")
-
-
-def rating_refused(ticket: str, code: str) -> str:
-    return fit("", RATING_REFUSALS.get(code, RATING_HOW).format(ticket=ticket), "")
+def rating_answer(text: str) -> str:
+    """The answer to a rating (services/chassis/rating_text.py words it) as one SMS."""
+    return fit("", text, "")
 
 
 def reply_received(ticket: str) -> str:

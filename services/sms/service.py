@@ -5,11 +5,9 @@ from datetime import UTC, datetime
 from nameko.rpc import ServiceRpc
 from nameko.timer import timer
 
-from services.chassis import rating_text
-from services.chassis.adapter import reply_or_none, submit_or_refuse
+from services.chassis.adapter import rate_or_none, reply_or_none, submit_or_refuse
 from services.chassis.inbox import subscribe
 from services.chassis.metrics import ServiceMetrics
-from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import Envelope, EventType
 from services.contracts.reference import Channel
 from services.sms import core
@@ -48,35 +46,19 @@ class SmsService:
         return self.intake.sender(ticket=ticket, channel=Channel.SMS.value)
 
     def _rated(self, message: core.Message, text: str, now: datetime) -> bool:
-        """A rating of a result ("NILAI 4 ..."): recorded through intake and answered by
-        SMS, refusals included; False when the message is no rating."""
-        parsed = rating_text.parse(text)
-        if parsed is None:
+        """A rating of a result ("NILAI 4 ..."), answered by SMS; False if none."""
+        answer = rate_or_none(
+            self.intake,
+            text,
+            Channel.SMS,
+            {"phone": message.sender},
+            message.idempotency_key(),
+            lambda: self.book.latest_ticket(message.sender),
+        )
+        if answer is None:
             return False
-        ticket = parsed.ticket or self.book.latest_ticket(message.sender)
-        if parsed.rating is None:
-            answer = core.RATING_HOW
-        elif ticket is None:
-            answer = core.RATING_NO_COMPLAINT
-        else:
-            answer = self._rate(message, ticket, parsed)
-        self.book.rating_answered(message, answer, now)
+        self.book.rating_answered(message, core.rating_answer(answer), now)
         return True
-
-    def _rate(self, message: core.Message, ticket: str, parsed: rating_text.RatingText) -> str:
-        try:
-            recorded = self.intake.rate(
-                ticket=ticket,
-                body={"rating": parsed.rating, "comment": parsed.comment},
-                channel=Channel.SMS.value,
-                proof={"phone": message.sender},
-                rating_id=message.idempotency_key(),
-            )
-        except CommandRejected as refused:
-            if refused.code == ErrorCode.BACKEND_UNAVAILABLE:
-                raise
-            return core.rating_refused(ticket, refused.code)
-        return core.rating_recorded(ticket, recorded["message"])
 
     def _submit(self, message: core.Message, text: str, now: datetime) -> None:
         if self._rated(message, text, now):

@@ -10,7 +10,8 @@ import pytest
 
 from services.sla.calendar import WorkingDays
 from services.sla.holidays_id import indonesian_holidays
-from tests.conftest import SMS_SECRET
+from tests.conftest import SMS_SECRET, SOCIAL_SECRET
+from tests.e2e import test_channel_social as social
 from tests.e2e.test_channel_sms import replies_to, sms
 from tests.support.api import Api, complaint, new_phone, ticket_in
 from tests.support.processes import wait_for
@@ -171,3 +172,26 @@ def test_rating_on_the_residents_secret_link_page(stack):
     assert rated.status_code == 200 and "Terima kasih atas penilaian Anda" in rated.text
     api.wait_status(ticket, "closed")
     assert "Nilai hasil penanganan" not in api.http.get(page_url).text
+
+
+def test_rating_by_social_reply_disputes_the_result(stack, providers):
+    api = Api(stack.url)
+    handle = f"warga_nilai_{new_phone()[-6:]}"
+    mention = social.post(
+        handle,
+        "@pemkotsemarang Sampah menumpuk di pinggir Jl. Majapahit Gayamsari sudah seminggu.",
+    )
+    api.webhook("social/messages", mention, SOCIAL_SECRET)
+    ticket = ticket_in(social.replies_to(providers, mention["post_id"])[0]["text"])
+    api.classify_and_forward(ticket, "lingkungan_perumahan", ["dlh"])
+    api.resolve_through(ticket, "dlh-admin", "Sampah sudah diangkut truk DLH pagi ini")
+    result = social.replies_to(providers, mention["post_id"], count=3)[-1]["text"]
+    assert "NILAI" in result and len(result) <= 280
+
+    answer = social.post(handle, "@pemkotsemarang nilai 2 sampahnya menumpuk lagi")
+    assert api.webhook("social/messages", answer, SOCIAL_SECRET).status_code == 202
+    [said] = social.replies_to(providers, answer["post_id"])
+    assert "meninjau ulang" in said["text"] and said["handle"] == handle
+    api.wait_status(ticket, "disputed")
+    assert ticket in disputed_list(api)
+    assert api.track(ticket, "officer1").json()["rating"]["channel"] == "media_sosial"
