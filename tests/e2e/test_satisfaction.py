@@ -4,6 +4,7 @@ officers' disputed list; an undisputed result closes after 10 working days (time
 injected: the stored closing instant is brought forward, as the SLA timer tests do)."""
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from tests.e2e import test_channel_social as social
 from tests.e2e.test_channel_sms import replies_to, sms
 from tests.support.api import Api, complaint, new_phone, ticket_in
 from tests.support.browser import sign_in
-from tests.support.processes import wait_for
+from tests.support.processes import free_port, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -213,3 +214,24 @@ def test_rating_by_social_reply_disputes_the_result(stack, providers):
     api.wait_status(ticket, "disputed")
     assert ticket in disputed_list(api)
     assert api.track(ticket, "officer1").json()["rating"]["channel"] == "media_sosial"
+
+
+def test_two_sla_instances_close_each_complaint_once(stack):
+    api = Api(stack.url)
+    stack.start("sla#2", ADUAN_METRICS_PORT_SLA=str(free_port()))
+    try:
+        tickets = [resolved_complaint(api)[0] for _ in range(2)]
+        clocks = stack.database("sla").clocks
+        for ticket in tickets:
+            wait_for(lambda t=ticket: clocks.find_one({"_id": t})["closing_at"], 20, "closing")
+            due = datetime.now(UTC) + timedelta(seconds=1.5)
+            clocks.update_one({"_id": ticket}, {"$set": {"closing_at": due}})
+        for ticket in tickets:
+            api.wait_status(ticket, "closed", timeout=30)
+        time.sleep(2)  # further sweeps of either instance change nothing
+        views = stack.database("reporting").views
+        for ticket in tickets:
+            kinds = [e["type"] for e in views.find_one({"_id": ticket})["events"]]
+            assert kinds.count("sla.closing_due") == 1 and kinds.count("complaint.closed") == 1
+    finally:
+        stack.kill("sla#2")
