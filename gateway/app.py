@@ -108,6 +108,7 @@ ROUTES = [
     Route(TICKET + "/staff-notices", contact.staff_deliveries),
     Route(TICKET + "/review", triage.review),
     Route(TICKET + "/replies", complaints.reply, methods=["POST"]),
+    Route(TICKET + "/rating", complaints.rate, methods=["POST"]),
     Route(TICKET + "/attachments/{file_id}", desk.attachment),
     Route(TICKET + "/letters", desk.letters),
     Route(TICKET + "/letters/{letter_id}", desk.letter),

@@ -20,6 +20,8 @@ STATUS_BY_CODE = {
     "not_found": 404,
     "method_not_allowed": 405,
     "illegal_transition": 409,
+    "no_result_yet": 409,
+    "already_rated": 409,
     "idempotency_key_reused": 422,
     "body_too_large": 413,
     "unsupported_media_type": 415,

@@ -37,6 +37,7 @@ ROUTES = [
     Route("/aduan/{ticket}/tanda-terima", routes_public.receipt),
     Route(SECRET_LINK, routes_public.notices),
     Route(SECRET_LINK, routes_public.reply, methods=["POST"]),
+    Route("/aduan/{ticket}/penilaian", routes_public.rate, methods=["POST"]),
     Route("/lacak", routes_public.track_form),
     Route("/lacak/{ticket}", routes_public.track),
     Route("/laporan", routes_report.latest),

@@ -23,7 +23,9 @@ EVENT_LABELS: dict[str, str] = {
     EventType.COMPLAINT_ACCEPTED: "Diterima perangkat daerah untuk ditangani",
     EventType.COMPLAINT_RETURNED: "Dikembalikan kepada petugas untuk ditinjau ulang",
     EventType.COMPLAINT_RESOLVED: "Selesai ditindaklanjuti perangkat daerah",
-    EventType.COMPLAINT_CLOSED: "Selesai, hasil disampaikan kepada pelapor",
+    EventType.COMPLAINT_CLOSED: "Selesai, pengaduan ditutup",
+    EventType.REPORTER_RATED: "Pelapor memberi penilaian atas hasil",
+    EventType.COMPLAINT_DISPUTED: "Hasil disanggah pelapor, ditinjau ulang petugas",
     EventType.COMPLAINT_REOPENED: "Dibuka kembali untuk ditinjau ulang",
     EventType.COMPLAINT_LINKED: "Digabungkan dengan pengaduan lain atas kejadian yang sama",
     EventType.COMPLAINT_UNLINKED: "Dipisahkan kembali dari pengaduan lain",
@@ -43,6 +45,7 @@ NOT_IN_TIMELINE = frozenset(
         EventType.SLA_RESUMED,
         EventType.SLA_DIGEST,
         EventType.STAFF_ACCOUNT,
+        EventType.SLA_CLOSING_DUE,
         EventType.SMS_RECEIVED,
         EventType.SOCIAL_RECEIVED,
     }

@@ -29,6 +29,7 @@ from gateway.routes.complaints import (
     public_tracking,
     record_app_complaint,
     reporter_notices,
+    reporter_rating,
     reporter_reply,
     throttle_app_client,
 )
@@ -162,10 +163,7 @@ async def reply(request: Request) -> Response:
                 complaint_form.form_key(form, "reply_key"),
             )
         except ApiError as error:
-            if error.code == "not_found":
-                raise SECRET_LINK_INVALID from None
-            if not said_beside_form(error):
-                raise
+            _raise_unless_beside_form(error)
             _, message = field_error(error)
             return await notices_page(request, ticket, token, text, message, status_code=422)
     finally:
@@ -176,6 +174,58 @@ async def reply(request: Request) -> Response:
     )
 
 
+def _raise_unless_beside_form(error: ApiError) -> None:
+    """A refusal of the secret-link forms: a wrong link is its own page, as is anything
+    not about what was typed; the rest is said beside the form."""
+    if error.code == "not_found":
+        raise SECRET_LINK_INVALID from None
+    if not said_beside_form(error):
+        raise error
+
+
+# What the rating form says when intake refuses a rating, in Bahasa Indonesia.
+RATING_REFUSALS = {
+    "no_result_yet": "Hasil pengaduan ini belum disampaikan; penilaian dapat diberikan "
+    "setelah hasilnya kami sampaikan.",
+    "already_rated": "Hasil ini sudah Anda nilai. Setiap hasil dinilai satu kali.",
+    "rating": "Pilih nilai dari 1 (sangat buruk) sampai 5 (sangat baik).",
+    "comment": "Komentar paling banyak 1000 huruf.",
+}
+
+
+async def rate(request: Request) -> Response:
+    """The rating form's POST: the same RPC as POST /api/v1/complaints/{ticket}/rating."""
+    ticket = checked_ticket(request.path_params["ticket"])
+    form = await read_form(request, MAX_REPLY_FIELDS)
+    try:
+        require_csrf(request, form)
+        token = complaint_form.form_text(form, "token")
+        chosen = complaint_form.form_text(form, "rating")
+        comment = complaint_form.form_text(form, "comment").strip()
+        body = {"rating": int(chosen) if chosen.isdigit() and len(chosen) == 1 else chosen}
+        if comment:
+            body["comment"] = comment
+        try:
+            answer = await reporter_rating(
+                request.app.state.rpc,
+                ticket,
+                parse_json(json.dumps(body)),
+                token,
+                complaint_form.form_key(form, "rating_key"),
+            )
+        except ApiError as error:
+            _raise_unless_beside_form(error)
+            message = RATING_REFUSALS.get(error.code) or RATING_REFUSALS.get(
+                error.field or "", RATING_REFUSALS["rating"]
+            )
+            return await notices_page(
+                request, ticket, token, "", None, rating_error=message, status_code=422
+            )
+    finally:
+        await form.close()
+    return await notices_page(request, ticket, token, "", None, rated=answer["message"])
+
+
 async def notices_page(
     request: Request,
     ticket: str,
@@ -184,6 +234,8 @@ async def notices_page(
     error: str | None,
     sent: bool = False,
     status_code: int = 200,
+    rating_error: str | None = None,
+    rated: str | None = None,
 ) -> Response:
     rpc = request.app.state.rpc
     try:
@@ -207,6 +259,12 @@ async def notices_page(
             "error": error,
             "sent": sent,
             "reply_key": complaint_form.new_key(),
+            # The result reached the reporter and nothing has rated or closed it yet.
+            "can_rate": view.get("status") == "resolved"
+            and any(n.get("about") == "resolved" for n in listed),
+            "rating_key": complaint_form.new_key(),
+            "rating_error": rating_error,
+            "rated": rated,
             "csrf_token": request.app.state.csrf.token(request),
         },
         status_code=status_code,

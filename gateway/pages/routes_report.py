@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from gateway.pages import charts
+from gateway.pages.agencies import agency_names
 from gateway.pages.errors import PageError
 from gateway.pages.rendering import render
 from gateway.pages.report_data import Month, MonthlyReports
@@ -50,11 +51,35 @@ async def monthly(request: Request) -> Response:
             "rate": _percent(summary["resolution_rate"]),
             "categories": _by_category(summary),
             "statuses": _by_status(summary),
+            "ratings": await _ratings(request, summary.get("ratings")),
             "trend": [(m, s["total"], _percent(s["resolution_rate"])) for m, s in trend],
             "months": [current.back(n) for n in range(MONTHS_LISTED)],
             "in_progress": month == current,
         },
     )
+
+
+async def _ratings(request: Request, ratings: dict | None) -> dict | None:
+    """The month's ratings as the table reads them: agencies and categories by name."""
+    if not ratings or not ratings["rated"]:
+        return None
+    names = await agency_names(request)
+    return {
+        "rated": ratings["rated"],
+        "average": ratings["average"],
+        "disputed": ratings["disputed"],
+        "by_agency": [
+            (names.get(r["agency"], "Belum diteruskan"), *_figures(r)) for r in ratings["by_agency"]
+        ],
+        "by_category": [
+            (CATEGORY_LABELS.get(r["category"], "Belum diklasifikasi"), *_figures(r))
+            for r in ratings["by_category"]
+        ],
+    }
+
+
+def _figures(row: dict) -> tuple:
+    return row["rated"], row["average"], row["disputed"]
 
 
 async def chart(request: Request) -> Response:

@@ -271,6 +271,7 @@ def complaint_model(view: dict, names: dict[str, str]) -> dict:
         "remaining": (deadline or {}).get("remaining_working_days"),
         "attachments": attachments,
         "replies": list(view.get("replies") or []),
+        "rating": view.get("rating"),
         "pending": "timeline" not in view,
         "timeline": work_view.labels.timeline(view, names),
     }

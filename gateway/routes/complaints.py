@@ -95,25 +95,48 @@ async def reporter_notices(rpc, ticket: str, token: str) -> list[dict]:
 async def reply(request: Request) -> JSONResponse:
     """The reporter adds information (answering a question) with the secret token from
     the receipt: `{"text": ...}`. A clock paused for the reporter runs again."""
+    return await from_the_reporter(request, reporter_reply, lambda body: body.get("text"))
+
+
+async def rate(request: Request) -> JSONResponse:
+    """The reporter rates the result with the secret token from the receipt:
+    `{"rating": 1-5, "comment"?: str}`; once per result (409 already_rated), not before
+    one (409 no_result_yet). 1-2 put the complaint in the officers' disputed list."""
+    return await from_the_reporter(request, reporter_rating, lambda body: body)
+
+
+async def from_the_reporter(request: Request, send, take) -> JSONResponse:
+    """A reporter's message on the secret link (token in the query): `take` reads what
+    `send` passes on from a JSON object body; 202 with intake's answer."""
     ticket = ticket_from(request)
     key = idempotency_key(request)
     body = await json_body(request)
-    text = body.get("text") if isinstance(body, dict) else None
+    given = take(body) if isinstance(body, dict) else None
     token = request.query_params.get("token", "")
-    answer = await reporter_reply(request.app.state.rpc, ticket, text, token, key)
-    return JSONResponse(answer, status_code=202)
+    return JSONResponse(
+        await send(request.app.state.rpc, ticket, given, token, key), status_code=202
+    )
 
 
 async def reporter_reply(rpc, ticket: str, text: object, token: str, key: str | None) -> dict:
     """The reporter's answer, proven by the secret tracking token; recorded once per key."""
+    return await _as_reporter(rpc, "reply", ticket, token, key, "reply_id", text=text)
+
+
+async def reporter_rating(rpc, ticket: str, body: object, token: str, key: str | None) -> dict:
+    """The reporter's rating, proven by the secret tracking token; recorded once per key."""
+    return await _as_reporter(rpc, "rate", ticket, token, key, "rating_id", body=body)
+
+
+async def _as_reporter(rpc, method: str, ticket: str, token: str, key, id_name: str, **given):
     return await rpc.call(
         "intake",
-        "reply",
+        method,
         ticket=ticket,
-        text=text,
         channel=str(Channel.SAPAMBAKITA),
         proof={"token": token},
-        reply_id=f"app:{key}" if key else f"request:{uuid.uuid4().hex}",
+        **{id_name: f"app:{key}" if key else f"request:{uuid.uuid4().hex}"},
+        **given,
     )
 
 

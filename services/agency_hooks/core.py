@@ -59,7 +59,8 @@ def concerned_agency(assignment: dict | None, event: Envelope) -> str | None:
     """The agency whose endpoints hear of this event, or None (it concerns no agency).
 
     Events that name their agency say it; a reply from the reporter goes to the agency
-    the complaint is with, a reopening or a closing to the last agency that had it.
+    the complaint is with, a dispute, a reopening or a closing to the last agency that
+    had it.
     """
     data, kind = event["data"], event["type"]
     if kind in (EventType.COMPLAINT_FORWARDED, EventType.COMPLAINT_RETURNED) or kind.startswith(

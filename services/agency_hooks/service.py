@@ -47,6 +47,10 @@ class AgencyHooksService:
     def on_reopened(self, event: Envelope) -> None:
         self._arrived(event)
 
+    @subscribe(EventType.COMPLAINT_DISPUTED)
+    def on_disputed(self, event: Envelope) -> None:
+        self._arrived(event)
+
     @subscribe(EventType.COMPLAINT_CLOSED)
     def on_closed(self, event: Envelope) -> None:
         self._arrived(event)

@@ -2,8 +2,10 @@
 complaint, or, when it names one of its sender's complaints, add it to that one."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from services.chassis import rating_text
 from services.contracts.errors import CommandRejected, ErrorCode
 
 
@@ -43,3 +45,38 @@ def reply_or_none(intake, text: str, channel: str, proof: dict, reply_id: str) -
     except CommandRejected:
         return None
     return ticket
+
+
+def rate_or_none(
+    intake,
+    text: str,
+    channel: str,
+    proof: dict,
+    rating_id: str,
+    latest_ticket: Callable[[], str | None],
+) -> str | None:
+    """A message rating a result ("NILAI 4 ...", services/chassis/rating_text.py) is
+    recorded through intake: the answer to send back, refusals included (nothing is
+    stored then); None when the message is no rating. Without a ticket in the text it
+    rates the sender's latest complaint on this channel (`latest_ticket`)."""
+    parsed = rating_text.parse(text)
+    if parsed is None:
+        return None
+    if parsed.rating is None:
+        return rating_text.RATING_HOW
+    ticket = parsed.ticket or latest_ticket()
+    if ticket is None:
+        return rating_text.RATING_NO_COMPLAINT
+    try:
+        answer = intake.rate(
+            ticket=ticket,
+            body={"rating": parsed.rating, "comment": parsed.comment},
+            channel=str(channel),
+            proof=proof,
+            rating_id=rating_id,
+        )
+    except CommandRejected as refusal:
+        if refusal.code == ErrorCode.BACKEND_UNAVAILABLE:
+            raise
+        return rating_text.refused(ticket, refusal.code)
+    return rating_text.recorded(ticket, answer["message"])

@@ -13,6 +13,9 @@ class ErrorCode(StrEnum):
     ILLEGAL_TRANSITION = "illegal_transition"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     FORBIDDEN = "forbidden"
+    # A rating before the result reached the reporter, or a second one for the same result.
+    NO_RESULT_YET = "no_result_yet"
+    ALREADY_RATED = "already_rated"
     # MongoDB or RabbitMQ unreachable: the same request may be sent again later.
     BACKEND_UNAVAILABLE = "backend_unavailable"
 

@@ -32,6 +32,8 @@ class EventType(StrEnum):
     REPORTER_NOTIFIED = "reporter.notified"
     NOTICE_DELIVERY = "reporter.delivery"
     REPORTER_REPLIED = "reporter.replied"
+    REPORTER_RATED = "reporter.rated"
+    COMPLAINT_DISPUTED = "complaint.disputed"
     COMPLAINT_CLOSED = "complaint.closed"
     COMPLAINT_REOPENED = "complaint.reopened"
     COMPLAINT_LINKED = "complaint.linked"
@@ -46,6 +48,8 @@ class EventType(StrEnum):
     # A staff account's role, agency or active flag as the gateway's directory holds it
     # now (published on every change, and for every account when the gateway starts).
     STAFF_ACCOUNT = "staff.account"
+    # The result was conveyed N working days ago and nothing stopped the closing timer.
+    SLA_CLOSING_DUE = "sla.closing_due"
     # Messages a channel delivered, published by the gateway's webhooks for the channel's
     # adapter. They carry the sender's identity, so only that adapter subscribes.
     SMS_RECEIVED = "channel.sms.received"
@@ -168,8 +172,41 @@ class ReporterReplied(TypedDict):
     text: str
 
 
+class ReporterRated(TypedDict):
+    """The reporter rated the result they were told (1-5, once per result): by the
+    secret link, SMS or a social reply. The comment is the reporter's own words, for
+    staff like a reply; the public report shows only counts and averages."""
+
+    channel: str
+    rating: int
+    comment: str | None
+    cycle: int  # which result of the complaint it rates (1 = the first)
+    rated_at: str
+
+
+class ComplaintDisputed(TypedDict):
+    """A rating of 1-2: the complaint waits in the officers' worklist to be reopened."""
+
+    rating: int
+    comment: str | None
+    cycle: int
+
+
+class SlaClosingDue(TypedDict):
+    """The result reached the reporter `working_days` working days ago (Asia/Jakarta)."""
+
+    conveyed_at: str
+    working_days: int
+    at: str
+
+
 class ComplaintClosed(TypedDict):
-    pass
+    """reason: satisfied (a rating of 3-5) | no_dispute (the closing timer); absent in
+    events of versions where conveying the result closed the complaint."""
+
+    reason: NotRequired[str]
+    rating: NotRequired[int]
+    working_days: NotRequired[int]
 
 
 class ComplaintLinked(TypedDict):
@@ -277,7 +314,12 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
         EventType.COMPLAINT_RETURNED,
         EventType.COMPLAINT_REOPENED,
     ),
-    "dispatch": (EventType.COMPLAINT_CLASSIFIED, EventType.REPORTER_NOTIFIED),
+    "dispatch": (
+        EventType.COMPLAINT_CLASSIFIED,
+        EventType.REPORTER_NOTIFIED,
+        EventType.REPORTER_RATED,
+        EventType.SLA_CLOSING_DUE,
+    ),
     "sla": (
         EventType.COMPLAINT_RECEIVED,
         EventType.COMPLAINT_CLASSIFIED,
@@ -290,6 +332,8 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
         EventType.COMPLAINT_LINKED,
         EventType.COMPLAINT_UNLINKED,
         EventType.REPORTER_REPLIED,
+        # The result conveyed: the deadline clock stops and the closing timer starts.
+        EventType.REPORTER_NOTIFIED,
     ),
     # Not the channels' raw messages, nor the events about no complaint (ticket "").
     "reporting": tuple(
@@ -311,6 +355,7 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
         EventType.SLA_BREACHED,
         EventType.COMPLAINT_RETURNED,
         EventType.COMPLAINT_REOPENED,
+        EventType.COMPLAINT_DISPUTED,
         EventType.COMPLAINT_CLOSED,
     ),
     # Delivers the SLA's notices to staff, by e-mail and WhatsApp.

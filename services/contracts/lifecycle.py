@@ -20,6 +20,8 @@ class Status(StrEnum):
     ACCEPTED = "accepted"
     RETURNED = "returned"
     RESOLVED = "resolved"
+    # The reporter rated the result 1-2: officers decide whether to reopen it.
+    DISPUTED = "disputed"
     CLOSED = "closed"
     # The same incident as another complaint, whose result this reporter also gets.
     LINKED = "linked"
@@ -35,7 +37,8 @@ STATUS_LABELS: dict[Status, str] = {
     Status.ACCEPTED: "Ditangani perangkat daerah",
     Status.RETURNED: "Dikembalikan ke petugas untuk ditinjau ulang",
     Status.RESOLVED: "Selesai ditindaklanjuti",
-    Status.CLOSED: "Selesai, hasil telah disampaikan",
+    Status.DISPUTED: "Hasil disanggah pelapor, ditinjau ulang petugas",
+    Status.CLOSED: "Selesai, pengaduan ditutup",
     Status.LINKED: "Digabungkan dengan pengaduan lain atas kejadian yang sama",
 }
 
@@ -43,7 +46,8 @@ STATUS_LABELS: dict[Status, str] = {
 # The statuses each staff role's worklist holds (reporting serves it; the pages offer
 # them as filters).
 WORKLIST_STATUSES: dict[str, tuple[Status, ...]] = {
-    "officer": (Status.AWAITING_REVIEW, Status.RETURNED),
+    # Disputed: the reporter rated the result 1-2; the officer may reopen it.
+    "officer": (Status.AWAITING_REVIEW, Status.RETURNED, Status.DISPUTED),
     "admin": (Status.CLASSIFIED,),
     "agency_admin": (Status.FORWARDED, Status.ACCEPTED),
     # The head of an agency follows its complaints to their result.
@@ -61,6 +65,7 @@ class Action(StrEnum):
     RETURN = "return"
     RESOLVE = "resolve"
     CLOSE = "close"
+    DISPUTE = "dispute"
     REOPEN = "reopen"
     LINK = "link"
     UNLINK = "unlink"
@@ -77,8 +82,16 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.RETURNED, Action.CLASSIFY): Status.CLASSIFIED,
     (Status.RETURNED, Action.REJECT): Status.REJECTED,
     (Status.ACCEPTED, Action.RESOLVE): Status.RESOLVED,
+    # Closed by a rating of 3-5, or by the closing timer (N working days after the
+    # result reached the reporter, no dispute).
     (Status.RESOLVED, Action.CLOSE): Status.CLOSED,
-    # The reporter disputes the result: officers review it again, on a new SLA cycle.
+    # A rating of 1-2, also one arriving after the timer closed the complaint.
+    (Status.RESOLVED, Action.DISPUTE): Status.DISPUTED,
+    (Status.CLOSED, Action.DISPUTE): Status.DISPUTED,
+    # The reporter disputes the result (by a rating, or at the desk): officers review it
+    # again, on a new SLA cycle.
+    (Status.RESOLVED, Action.REOPEN): Status.AWAITING_REVIEW,
+    (Status.DISPUTED, Action.REOPEN): Status.AWAITING_REVIEW,
     (Status.CLOSED, Action.REOPEN): Status.AWAITING_REVIEW,
     # A duplicate joins the complaint it repeats; undone, it is reviewed on its own.
     (Status.AWAITING_REVIEW, Action.LINK): Status.LINKED,
@@ -96,6 +109,7 @@ STATUS_AFTER_EVENT: dict[EventType, Status] = {
     EventType.COMPLAINT_ACCEPTED: Status.ACCEPTED,
     EventType.COMPLAINT_RETURNED: Status.RETURNED,
     EventType.COMPLAINT_RESOLVED: Status.RESOLVED,
+    EventType.COMPLAINT_DISPUTED: Status.DISPUTED,
     EventType.COMPLAINT_CLOSED: Status.CLOSED,
     EventType.COMPLAINT_REOPENED: Status.AWAITING_REVIEW,
     EventType.COMPLAINT_LINKED: Status.LINKED,

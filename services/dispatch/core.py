@@ -95,10 +95,41 @@ def closes_case(notice: dict) -> bool:
 
 
 def reporter_notified(case: dict, data: dict, now: datetime) -> tuple[dict, list] | None:
-    """The result reached the reporter: the case closes. Other notices change nothing."""
+    """The result reached the reporter: recorded on the case, which stays resolved until
+    the reporter rates it or the closing timer (sla) fires. Other notices change nothing."""
     if not closes_case(data):
         return None
-    return _move(case, Action.CLOSE, now, {}), [(EventType.COMPLAINT_CLOSED, {})]
+    entry = {"action": "result_conveyed", "at": now}
+    return {"conveyed_at": now, "history": [*case["history"], entry]}, []
+
+
+DISPUTED_BELOW = 3
+
+
+def rated(case: dict, data: dict, now: datetime) -> tuple[dict, list] | None:
+    """A rating of 1-2 disputes the result (also after the timer closed it); 3-5 on a
+    resolved case closes it. A rating of an earlier result, arriving after the complaint
+    was reopened, changes nothing (reporting still counts it)."""
+    status, rating = Status(case["status"]), data["rating"]
+    record = {"rating": rating, "cycle": data["cycle"]}
+    if rating < DISPUTED_BELOW and status in (Status.RESOLVED, Status.CLOSED):
+        state = _move(case, Action.DISPUTE, now, record)
+        event = {"rating": rating, "comment": data.get("comment"), "cycle": data["cycle"]}
+        return state, [(EventType.COMPLAINT_DISPUTED, event)]
+    if rating >= DISPUTED_BELOW and status == Status.RESOLVED:
+        state = _move(case, Action.CLOSE, now, {**record, "reason": "satisfied"})
+        return state, [(EventType.COMPLAINT_CLOSED, {"reason": "satisfied", "rating": rating})]
+    return None
+
+
+def closing_due(case: dict, data: dict, now: datetime) -> tuple[dict, list] | None:
+    """The closing timer: a case still resolved (no dispute, no rating) closes; one
+    disputed, reopened or closed already is left as it is."""
+    if Status(case["status"]) != Status.RESOLVED:
+        return None
+    days = data["working_days"]
+    state = _move(case, Action.CLOSE, now, {"reason": "no_dispute", "working_days": days})
+    return state, [(EventType.COMPLAINT_CLOSED, {"reason": "no_dispute", "working_days": days})]
 
 
 def _move(case: dict, action: Action, now: datetime, record: dict, **changes) -> dict:

@@ -26,6 +26,14 @@ class DispatchService:
     def on_reporter_notified(self, event: Envelope) -> None:
         self.cases.reporter_notified(event, datetime.now(UTC))
 
+    @subscribe(EventType.REPORTER_RATED)
+    def on_rated(self, event: Envelope) -> None:
+        self.cases.rated(event, datetime.now(UTC))
+
+    @subscribe(EventType.SLA_CLOSING_DUE)
+    def on_closing_due(self, event: Envelope) -> None:
+        self.cases.closing_due(event, datetime.now(UTC))
+
     @rpc(expected_exceptions=CommandRejected)
     def forward(self, ticket: str, body: dict, admin: str) -> dict:
         now = datetime.now(UTC)

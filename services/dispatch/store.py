@@ -29,6 +29,23 @@ class CaseDesk:
             self.cases, event, lambda case: core.reporter_notified(case, event["data"], now), now
         )
 
+    def rated(self, event: Envelope, now: datetime) -> None:
+        self._on_case(event, lambda case: core.rated(case, event["data"], now), now)
+
+    def closing_due(self, event: Envelope, now: datetime) -> None:
+        self._on_case(event, lambda case: core.closing_due(case, event["data"], now), now)
+
+    def _on_case(self, event: Envelope, step, now: datetime) -> None:
+        """An event about a result: a complaint without a case (one linked to another,
+        whose reporter heard the other's result) has nothing to change."""
+        ticket = event["ticket"]
+
+        def decide(case: dict | None):
+            decided = None if case is None else step(case)
+            return None if decided is None else to_change(ticket, decided, now)
+
+        self.cases.change(ticket, decide, applying=event["event_id"])
+
     def act(self, ticket: str, step: Callable[[dict], Decided], now: datetime) -> dict:
         """Runs one staff step on the case; the step raises when it is not allowed."""
         change = run_command(

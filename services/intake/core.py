@@ -11,6 +11,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from services.chassis import fields
+from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import EventType
 from services.contracts.reference import KECAMATAN, Category, Channel
 
@@ -605,3 +606,91 @@ def record_delivery(complaint: dict, data: dict) -> tuple[dict, list] | None:
         n | {"delivery": delivery} if n.get("id") == data["notice_id"] else n for n in notices
     ]
     return {"notifications": updated}, []
+
+
+# Ratings of the result: 1-5, one per result the reporter was told (a second for the
+# same result is refused, so a reporter cannot undo a dispute or a closing by rating
+# again); after a reopened complaint's next result, it may be rated again.
+RATING_FIELDS = ("rating", "comment")
+MAX_RATING_COMMENT = 1000
+DISPUTED_BELOW = 3
+
+
+def parse_rating(body: object) -> tuple[int, str | None]:
+    body = fields.obj(body, "", RATING_FIELDS)
+    rating = body.get("rating")
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise fields.invalid("rating", "must be a whole number from 1 (very poor) to 5 (very good)")
+    comment = fields.text(
+        body, "comment", "comment", min_len=0, max_len=MAX_RATING_COMMENT, required=False
+    )
+    return rating, comment or None
+
+
+def result_cycle(complaint: dict) -> int:
+    """How many results the reporter has been told (0: none yet)."""
+    return sum(1 for n in complaint.get("notifications", []) if n["about"] == Notice.RESOLVED)
+
+
+def rating_thanks(rating: int) -> str:
+    """What the reporter is told once the rating is recorded, in Bahasa Indonesia."""
+    if rating < DISPUTED_BELOW:
+        return (
+            "Terima kasih atas penilaian Anda. Karena Anda belum puas, petugas akan meninjau "
+            "ulang hasil penanganan pengaduan ini."
+        )
+    return "Terima kasih atas penilaian Anda. Pengaduan ini kami tutup sebagai selesai."
+
+
+def rate(
+    complaint: dict,
+    rating: int,
+    comment: str | None,
+    channel: str,
+    rating_id: str,
+    now: datetime,
+) -> tuple[dict, list] | None:
+    """The reporter's rating of the latest result; None when this rating_id was
+    recorded already (a redelivered message), refused before any result or when the
+    result has been rated."""
+    cycle = result_cycle(complaint)
+    ratings = complaint.get("ratings", [])
+    if any(r["id"] == rating_id for r in ratings):
+        return None
+    if cycle == 0:
+        raise CommandRejected(
+            ErrorCode.NO_RESULT_YET,
+            "this complaint has no result to rate yet; you can rate it once you are told "
+            "what was done",
+        )
+    if any(r["cycle"] == cycle for r in ratings):
+        raise CommandRejected(
+            ErrorCode.ALREADY_RATED,
+            "this result has already been rated; a result is rated once",
+        )
+    record = {
+        "id": rating_id,
+        "rating": rating,
+        "comment": comment,
+        "channel": channel,
+        "cycle": cycle,
+        "at": now,
+    }
+    event = {
+        "channel": channel,
+        "rating": rating,
+        "comment": comment,
+        "cycle": cycle,
+        "rated_at": now.isoformat(),
+    }
+    return {"ratings": [*ratings, record]}, [(EventType.REPORTER_RATED, event)]
+
+
+def rating_answer(ticket: str, record: dict) -> dict:
+    return {
+        "ticket": ticket,
+        "rating": record["rating"],
+        "cycle": record["cycle"],
+        "disputed": record["rating"] < DISPUTED_BELOW,
+        "message": rating_thanks(record["rating"]),
+    }

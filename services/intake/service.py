@@ -47,6 +47,15 @@ class IntakeService:
             ticket, core.parse_reply(text), channel, proof, reply_id, datetime.now(UTC)
         )
 
+    @rpc(expected_exceptions=CommandRejected)
+    def rate(self, ticket: str, body: dict, channel: str, proof: dict, rating_id: str) -> dict:
+        """The reporter rates the result (body: rating 1-5, comment); proof as for
+        reply; recorded once per rating_id, and once per result."""
+        rating, comment = core.parse_rating(body)
+        return self.complaints.rate(
+            ticket, rating, comment, channel, proof, rating_id, datetime.now(UTC)
+        )
+
     @rpc
     def addressee(self, ticket: str) -> dict | None:
         return self.complaints.addressee(ticket)

@@ -186,6 +186,32 @@ class ComplaintBook:
         self.complaints.change(ticket, decide)
         return {"ticket": ticket, "received": True}
 
+    def rate(
+        self,
+        ticket: str,
+        rating: int,
+        comment: str | None,
+        channel: str,
+        proof: dict,
+        rating_id: str,
+        now: datetime,
+    ) -> dict:
+        """The reporter's rating of the result they were told; refused (not found)
+        unless it comes from that reporter. The same rating_id answers the same."""
+
+        def decide(complaint):
+            if complaint is None or not core.from_the_reporter(complaint, proof):
+                raise CommandRejected(
+                    ErrorCode.NOT_FOUND, "no complaint with this ticket from this reporter"
+                )
+            decided = core.rate(complaint, rating, comment, channel, rating_id, now)
+            return None if decided is None else to_change(ticket, decided, now)
+
+        self.complaints.change(ticket, decide)
+        saved = self.complaints.get(ticket)
+        record = next(r for r in saved["ratings"] if r["id"] == rating_id)
+        return core.rating_answer(ticket, record)
+
     def addressee(self, ticket: str) -> dict | None:
         """Who a letter goes to: for the desk's letters, never published in an event."""
         doc = self.complaints.get(ticket)

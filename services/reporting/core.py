@@ -159,6 +159,21 @@ def _apply(view: dict, event: dict) -> None:
         note = f"Tidak lagi digabungkan dengan pengaduan {data['primary']}"
     elif kind == EventType.COMPLAINT_RESOLVED:
         note = f"Tindak lanjut: {data['follow_up']}"
+    elif kind == EventType.REPORTER_RATED:
+        rated_at = datetime.fromisoformat(data["rated_at"])
+        view["rating"] = {k: data[k] for k in ("rating", "comment", "cycle", "channel")}
+        view["rating"]["at"] = rated_at
+        view["rating_month"] = rated_at.astimezone(JAKARTA).strftime("%Y-%m")
+        note = f"Pelapor memberi nilai {data['rating']} dari 5"
+    elif kind == EventType.COMPLAINT_DISPUTED:
+        note = "Pelapor belum puas dengan hasilnya; petugas meninjau ulang"
+    elif kind == EventType.COMPLAINT_CLOSED:
+        note = CLOSED_NOTES.get(data.get("reason", ""))
+        if data.get("reason") == "no_dispute":
+            days = data["working_days"]
+            note = f"Ditutup otomatis: tidak ada sanggahan dalam {days} hari kerja"
+    elif kind == EventType.SLA_CLOSING_DUE:
+        return
     elif kind == EventType.REPORTER_NOTIFIED:
         note = NOTIFIED_NOTES.get(data["about"], "Pemberitahuan dikirim kepada pelapor")
     elif kind == EventType.NOTICE_DELIVERY:
@@ -192,6 +207,8 @@ NOTIFIED_NOTES = {
     "rejected": "Alasan penolakan disampaikan kepada pelapor",
     "resolved": "Hasil disampaikan kepada pelapor",
 }
+
+CLOSED_NOTES = {"satisfied": "Ditutup: pelapor menyatakan puas"}
 
 SLA_FLAGS = (
     EventType.SLA_WARNING,
@@ -268,6 +285,7 @@ def staff_view(view: dict, agency: str | None = None) -> dict:
         "attachments": view.get("attachments", []),
         "media": view.get("media", []),
         "replies": [{"text": r["text"], "at": _iso(r["at"])} for r in view.get("replies", [])],
+        "rating": _staff_rating(view.get("rating")),
         "suggested_category": view.get("suggested_category"),
         "suggestions": view.get("suggestions"),
         "urgent": view.get("urgent", False),
@@ -370,6 +388,39 @@ def monthly_summary(month: str, counts: list[tuple[str | None, str | None, int]]
     }
 
 
+def rating_summary(rows: list[tuple[str | None, str | None, int, int]]) -> dict:
+    """Ratings given in the month (each complaint counted with its latest rating): rows
+    of (agency, category, rating, count). Counts and averages only, never a comment."""
+
+    def group(key_index: int) -> list[dict]:
+        grouped: dict[str, list[int]] = {}
+        for row in rows:
+            key = row[key_index] or "unassigned"
+            grouped.setdefault(key, [0] * 6)[row[2]] += row[3]
+        return [_rating_row({"key": key}, counts) for key, counts in sorted(grouped.items())]
+
+    total = [0] * 6
+    for _, _, rating, n in rows:
+        total[rating] += n
+    return {
+        **_rating_row({}, total),
+        "by_agency": [{"agency": r.pop("key"), **r} for r in group(0)],
+        "by_category": [{"category": r.pop("key"), **r} for r in group(1)],
+    }
+
+
+def _rating_row(row: dict, counts: list[int]) -> dict:
+    rated = sum(counts)
+    average = sum(value * counts[value] for value in range(1, 6)) / rated if rated else None
+    return {
+        **row,
+        "rated": rated,
+        "average": None if average is None else round(average, 2),
+        "disputed": counts[1] + counts[2],
+        "by_rating": {str(value): counts[value] for value in range(1, 6)},
+    }
+
+
 def parse_month(month: object) -> str:
     if not isinstance(month, str) or not MONTH_PATTERN.match(month):
         raise fields.invalid("month", "must be a month written YYYY-MM, such as 2026-03")
@@ -382,6 +433,10 @@ def month_bounds(month: str) -> tuple[datetime, datetime]:
     start = datetime(year, number, 1, tzinfo=JAKARTA)
     end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=JAKARTA)
     return start, end
+
+
+def _staff_rating(rating: dict | None) -> dict | None:
+    return None if rating is None else {**rating, "at": _iso(rating["at"])}
 
 
 def _public_deadline(deadline: dict | None) -> dict | None:

@@ -3,8 +3,9 @@ warnings and breaches, and the oldest complaints still open."""
 
 from services.contracts.lifecycle import Status
 
-# Complaints whose handling is under way: a resolved complaint waits only for its
-# result to reach the reporter, and a linked one follows the complaint it repeats.
+# Complaints whose handling is under way: a resolved complaint waits only for the
+# reporter's rating or the automatic closing, and a linked one follows the complaint it
+# repeats; a disputed one waits for an officer's decision.
 OPEN_STATUSES: tuple[Status, ...] = (
     Status.RECEIVED,
     Status.AWAITING_REVIEW,
@@ -12,6 +13,7 @@ OPEN_STATUSES: tuple[Status, ...] = (
     Status.FORWARDED,
     Status.ACCEPTED,
     Status.RETURNED,
+    Status.DISPUTED,
 )
 SLA_STATES = ("on_track", "due_soon", "paused", "overdue")
 OLDEST = 10

@@ -48,7 +48,8 @@ class ReportingService:
     def monthly(self, month: str) -> dict:
         month = core.parse_month(month)
         start, end = core.month_bounds(month)
-        return core.monthly_summary(month, self.views.monthly_counts(start, end))
+        summary = core.monthly_summary(month, self.views.monthly_counts(start, end))
+        return summary | {"ratings": core.rating_summary(self.views.monthly_ratings(month))}
 
     @rpc
     def overview(self) -> dict:

@@ -119,6 +119,28 @@ class ReadModel:
         )
         return [(row["_id"].get("category"), row["_id"].get("status"), row["n"]) for row in rows]
 
+    def monthly_ratings(self, month: str) -> list[tuple]:
+        """(agency, category, rating, count) of the ratings given in `month`."""
+        rows = self.views.collection.aggregate(
+            [
+                {"$match": {"rating_month": month}},
+                {
+                    "$group": {
+                        "_id": {
+                            "agency": "$agency",
+                            "category": "$category",
+                            "rating": "$rating.rating",
+                        },
+                        "n": {"$sum": 1},
+                    }
+                },
+            ]
+        )
+        return [
+            (row["_id"].get("agency"), row["_id"].get("category"), row["_id"]["rating"], row["n"])
+            for row in rows
+        ]
+
 
 class ReportingStore(MongoStore):
     aggregate_collections = ("views",)
@@ -135,6 +157,7 @@ class ReportingStore(MongoStore):
         self.db.views.create_index([("status", 1), ("urgent", -1), ("deadline.due_at", 1)])
         self.db.views.create_index([("agency", 1), ("status", 1)])
         self.db.views.create_index("received_at")
+        self.db.views.create_index("rating_month", sparse=True)  # the month's ratings
         self.db.views.create_index([("status", 1), ("received_at", 1)])  # the oldest open
 
     def migrate(self) -> None:

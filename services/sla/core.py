@@ -133,6 +133,7 @@ def reopen(clock: dict, policy: Policy, calendar: WorkingDays, now: datetime) ->
         "agency": None,
         "stage": "review",
         "stage_since": now,
+        "closing_at": None,
     }
     return _set_deadline(
         clock, PROVISIONAL_SCOPE, policy, calendar, f"reopened (cycle {cycle})", now
@@ -140,9 +141,39 @@ def reopen(clock: dict, policy: Policy, calendar: WorkingDays, now: datetime) ->
 
 
 def stop_clock(clock: dict, now: datetime) -> tuple | None:
-    if not clock["running"]:
+    """Stops the deadline clock; a closed or linked complaint has no closing to wait for."""
+    if not clock["running"] and clock.get("closing_at") is None:
         return None
-    return {**clock, "running": False, "stopped_at": now, "timers": [], "next_at": None}, []
+    stopped = {"running": False, "timers": [], "next_at": None, "closing_at": None}
+    return {**clock, **stopped, "stopped_at": clock.get("stopped_at") or now}, []
+
+
+def result_conveyed(
+    clock: dict, conveyed_at: datetime, calendar: WorkingDays, working_days: int
+) -> tuple:
+    """The result reached the reporter (step 6 done): the deadline clock stops, and the
+    complaint closes at the end (Asia/Jakarta) of the `working_days`-th working day after
+    the day it was conveyed, unless the reporter rates or disputes it first."""
+    closing_at = calendar.due_at(conveyed_at, working_days)
+    closing = {"conveyed_at": conveyed_at, "working_days": working_days, "at": closing_at}
+    state, _ = stop_clock(clock, conveyed_at) or ({**clock}, [])
+    return {**state, "closing_at": closing_at, "closing": closing}, []
+
+
+def closing_due(clock: dict, now: datetime) -> tuple | None:
+    """The closing timer, once: cleared in the same change that records its event."""
+    closing_at = clock.get("closing_at")
+    if closing_at is None or closing_at > now:
+        return None
+    closing = clock["closing"]
+    data = {
+        "conveyed_at": closing["conveyed_at"].isoformat(),
+        "working_days": closing["working_days"],
+        "at": closing_at.isoformat(),
+    }
+    record = {"key": f"{clock['cycle']}:closing", "at": closing_at, "fired_at": now}
+    fired = [*clock["fired"], record]
+    return {**clock, "closing_at": None, "fired": fired}, [(EventType.SLA_CLOSING_DUE, data)]
 
 
 def fire_due(clock: dict, now: datetime) -> tuple | None:

@@ -57,6 +57,11 @@ class SlaService:
         """The reporter answered: a clock paused for them runs again."""
         self.clocks.reporter_replied(event, datetime.now(UTC))
 
+    @subscribe(EventType.REPORTER_NOTIFIED)
+    def on_notified(self, event: Envelope) -> None:
+        """The result reached the reporter: the clock stops; the closing timer starts."""
+        self.clocks.result_conveyed(event, datetime.now(UTC))
+
     @subscribe(EventType.COMPLAINT_LINKED)
     def on_linked(self, event: Envelope) -> None:
         """Handled as part of the complaint it repeats: its own clock stops."""

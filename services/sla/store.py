@@ -1,6 +1,7 @@
 """SLA's database: clocks (indexed by their next timer), policies, calendar changes."""
 
 import logging
+import os
 import time
 from contextlib import suppress
 from datetime import UTC, date, datetime, timedelta
@@ -80,9 +81,15 @@ class Policies:
 
 class Clocks:
     def __init__(
-        self, clocks: Aggregates, db, calendar: Calendar, policies: Policies | None = None
+        self,
+        clocks: Aggregates,
+        db,
+        calendar: Calendar,
+        policies: Policies | None = None,
+        closing_days: int = 10,
     ) -> None:
         self.clocks = clocks
+        self.closing_days = closing_days
         self.db = db
         self.calendar = calendar
         self.policy_book = policies or Policies(db)
@@ -165,6 +172,32 @@ class Clocks:
             ),
             now,
         )
+
+    def result_conveyed(self, event: Envelope, now: datetime) -> None:
+        """Only the result notice of a complaint's own case (not a linked complaint's,
+        whose clock stopped when it was linked) counts; other notices cost nothing."""
+        data = event["data"]
+        if data["about"] != "resolved" or (data.get("details") or {}).get("primary"):
+            return
+        conveyed_at = datetime.fromisoformat(event["occurred_at"])
+        apply_event(
+            self.clocks,
+            event,
+            lambda clock: core.result_conveyed(
+                clock, conveyed_at, self.calendar.get(), self.closing_days
+            ),
+            now,
+        )
+
+    def fire_closings(self, now: datetime, limit: int = 500) -> int:
+        """Fires the closing timers due; each once, whichever instance claims it first
+        (the version-checked update), and late if no instance ran when it fell due."""
+        due = self.clocks.collection.find({"closing_at": {"$lte": now}}, {"_id": 1}).limit(limit)
+        fired = 0
+        for doc in due:
+            if self._apply(doc["_id"], lambda clock: core.closing_due(clock, now), now):
+                fired += 1
+        return fired
 
     def stop(self, event: Envelope, now: datetime) -> None:
         apply_event(self.clocks, event, lambda clock: core.stop_clock(clock, now), now)
@@ -379,6 +412,8 @@ class Clocks:
             "deadlines": [_iso(record) for record in clock["history"]],
             "fired": [_iso(record) for record in clock["fired"]],
             "pending_timers": [_iso(timer) for timer in clock.get("timers", [])],
+            # The automatic closing after the result reached the reporter, if pending.
+            "closing": _iso(clock["closing"]) if clock.get("closing_at") else None,
         }
 
 
@@ -397,17 +432,25 @@ def _iso(record: dict) -> dict:
 
 
 class SlaStore(MongoStore):
+    """| variable | default | meaning |
+    |---|---|---|
+    | ADUAN_CLOSE_AFTER_WORKING_DAYS | 10 | working days from the result reaching the reporter
+      to the automatic closing of a complaint nobody disputed |
+    """
+
     # digests: each week's digest with its event in the outbox, swept like the clocks.
     aggregate_collections = ("clocks", "digests")
 
     def setup(self) -> None:
         super().setup()
+        self.closing_days = int(os.environ.get("ADUAN_CLOSE_AFTER_WORKING_DAYS", "10"))
         year = datetime.now(UTC).year
         self.calendar = Calendar(self.db, year - 1, year + 3)
         self.policies = Policies(self.db)
 
     def ensure_indexes(self) -> None:
         self.db.clocks.create_index([("running", 1), ("next_at", 1)])
+        self.db.clocks.create_index("closing_at")
         self.db.clocks.create_index(recompute_store.INDEX)
         # Every index costs each clock update; the new one serves what this one did.
         if recompute_store.REPLACED_INDEX in self.db.clocks.index_information():
@@ -426,7 +469,7 @@ class SlaStore(MongoStore):
 
     def domain(self, to_relay: list) -> Clocks:
         clocks, _digests = self.aggregates(to_relay)
-        return Clocks(clocks, self.db, self.calendar, self.policies)
+        return Clocks(clocks, self.db, self.calendar, self.policies, self.closing_days)
 
     def _timers_forever(self) -> None:
         last_measure = 0.0
@@ -438,7 +481,7 @@ class SlaStore(MongoStore):
             try:
                 if clocks.recompute_pending(now):
                     log.info("recomputed deadlines after a calendar change")
-                fired = clocks.fire_due(now)
+                fired = clocks.fire_due(now) + clocks.fire_closings(now)
                 if fired:
                     log.info("fired %d SLA timers", fired)
                 if time.monotonic() - last_measure >= MEASURE_EVERY_SECONDS:

@@ -94,7 +94,20 @@ def reply_text(about: str, ticket: str, details: dict, tracking_url: str) -> str
         )
     if about == "rejected":
         return fit(f"Pengaduan {ticket} tidak dapat diproses. Alasan: ", details["reason"], "")
-    return fit(f"Pengaduan {ticket} selesai ditindaklanjuti: ", details["follow_up"], "")
+    return fit(
+        f"Pengaduan {ticket} selesai ditindaklanjuti: ",
+        details["follow_up"],
+        f" {RATE_HINT}",
+    )
+
+
+# Said in the result SMS: how to rate it (services/chassis/rating_text.py reads it).
+RATE_HINT = "Nilai 1-5? Balas NILAI 5, atau NILAI 1 alasannya."
+
+
+def rating_answer(text: str) -> str:
+    """The answer to a rating (services/chassis/rating_text.py words it) as one SMS."""
+    return fit("", text, "")
 
 
 def reply_received(ticket: str) -> str:

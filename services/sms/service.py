@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from nameko.rpc import ServiceRpc
 from nameko.timer import timer
 
-from services.chassis.adapter import reply_or_none, submit_or_refuse
+from services.chassis.adapter import rate_or_none, reply_or_none, submit_or_refuse
 from services.chassis.inbox import subscribe
 from services.chassis.metrics import ServiceMetrics
 from services.contracts.events import Envelope, EventType
@@ -45,7 +45,24 @@ class SmsService:
     def _sender_from_intake(self, ticket: str) -> str | None:
         return self.intake.sender(ticket=ticket, channel=Channel.SMS.value)
 
+    def _rated(self, message: core.Message, text: str, now: datetime) -> bool:
+        """A rating of a result ("NILAI 4 ..."), answered by SMS; False if none."""
+        answer = rate_or_none(
+            self.intake,
+            text,
+            Channel.SMS,
+            {"phone": message.sender},
+            message.idempotency_key(),
+            lambda: self.book.latest_ticket(message.sender),
+        )
+        if answer is None:
+            return False
+        self.book.rating_answered(message, core.rating_answer(answer), now)
+        return True
+
     def _submit(self, message: core.Message, text: str, now: datetime) -> None:
+        if self._rated(message, text, now):
+            return
         proof = {"phone": message.sender}
         key = message.idempotency_key()
         ticket = reply_or_none(self.intake, text, Channel.SMS, proof, key)

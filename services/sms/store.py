@@ -88,6 +88,16 @@ class SmsBook:
         self.deliveries.enqueue("", key, "reply_received", to, core.reply_received(ticket), now)
         self._parts_done(message)
 
+    def latest_ticket(self, sender: str) -> str | None:
+        """The sender's most recent complaint: what "NILAI 4" without a ticket rates."""
+        found = self.db.conversations.find_one({"sender": sender}, sort=[("opened_at", -1)])
+        return None if found is None else found["_id"]
+
+    def rating_answered(self, message: core.Message, text: str, now: datetime) -> None:
+        key = f"rating:{message.idempotency_key()}"
+        self.deliveries.enqueue("", key, "rating", {"phone": message.sender}, text, now)
+        self._parts_done(message)
+
     def sender_of(self, ticket: str, ask_intake) -> str:
         doc = self.db.conversations.find_one({"_id": ticket})
         if doc is not None:
@@ -139,6 +149,7 @@ class SmsStore(AdapterStore):
     def ensure_indexes(self) -> None:
         super().ensure_indexes()
         self.db.parts.create_index([("submitted", 1), ("first_at", 1)])
+        self.db.conversations.create_index([("sender", 1), ("opened_at", -1)])
 
     def domain(self, to_relay: list) -> SmsBook:
         deliveries = self.deliveries(to_relay)

@@ -2,6 +2,7 @@
 official accounts in, replies to the same post or conversation out. Standard library only.
 """
 
+import re
 from dataclasses import dataclass
 
 from services.chassis import fields
@@ -82,7 +83,17 @@ def reply_text(about: str, ticket: str, details: dict, tracking_url: str) -> str
         head = f"Mohon maaf, pengaduan {ticket} tidak dapat kami proses. Alasan: "
         return fit(head, details["reason"], "")
     head = f"Pengaduan {ticket} telah ditindaklanjuti: "
-    return fit(head, details["follow_up"], f" Selengkapnya: {tracking_url}")
+    return fit(head, details["follow_up"], f" {RATE_HINT} Selengkapnya: {tracking_url}")
+
+
+# Said in the result reply: how to rate it (services/chassis/rating_text.py reads it).
+RATE_HINT = "Beri nilai 1-5: balas NILAI 5, atau NILAI 1 dan alasannya."
+LEADING_MENTIONS = re.compile(r"^(?:\s*@\w+)+\s*")
+
+
+def without_mentions(text: str) -> str:
+    """A reply's own words: "@pemkotsemarang NILAI 4" reads as "NILAI 4"."""
+    return LEADING_MENTIONS.sub("", text)
 
 
 def fit(prefix: str, detail: str, suffix: str, limit: int = REPLY_LIMIT) -> str:

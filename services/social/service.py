@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from nameko.rpc import ServiceRpc
 
-from services.chassis.adapter import reply_or_none, submit_or_refuse
+from services.chassis.adapter import rate_or_none, reply_or_none, submit_or_refuse
 from services.chassis.inbox import subscribe
 from services.chassis.metrics import ServiceMetrics
 from services.contracts.events import Envelope, EventType
@@ -26,6 +26,17 @@ class SocialService:
         now = datetime.now(UTC)
         post = core.parse_post(event["data"])
         proof = {"handle": post.author()}
+        rated = rate_or_none(
+            self.intake,
+            core.without_mentions(post.text),
+            Channel.MEDIA_SOSIAL,
+            proof,
+            post.idempotency_key(),
+            lambda: self.book.latest_ticket(post),
+        )
+        if rated is not None:
+            self.book.rating_answered(post, core.fit("", rated, ""), now)
+            return
         answered = reply_or_none(
             self.intake, post.text, Channel.MEDIA_SOSIAL, proof, post.idempotency_key()
         )

@@ -39,6 +39,17 @@ class SocialBook:
         text = core.reply_received(ticket)
         self.deliveries.enqueue("", key, "reply_received", thread_of(post), text, now)
 
+    def latest_ticket(self, post: core.Post) -> str | None:
+        """The author's most recent complaint: what "NILAI 4" without a ticket rates."""
+        found = self.db.conversations.find_one(
+            {"platform": post.platform, "handle": post.handle}, sort=[("opened_at", -1)]
+        )
+        return None if found is None else found["_id"]
+
+    def rating_answered(self, post: core.Post, text: str, now: datetime) -> None:
+        key = f"rating:{post.idempotency_key()}"
+        self.deliveries.enqueue("", key, "rating", thread_of(post), text, now)
+
     def reply(self, ticket: str, notice: dict, now: datetime) -> None:
         doc = self.db.conversations.find_one({"_id": ticket})
         if doc is None:
@@ -91,6 +102,10 @@ class SocialStore(AdapterStore):
     def make_provider(self, env: dict) -> SocialPlatforms:
         url = env.get("ADUAN_SOCIAL_PROVIDER_URL", "")
         return SocialPlatforms(url, env.get("ADUAN_SOCIAL_PROVIDER_TOKEN", ""))
+
+    def ensure_indexes(self) -> None:
+        super().ensure_indexes()
+        self.db.conversations.create_index([("platform", 1), ("handle", 1), ("opened_at", -1)])
 
     def domain(self, to_relay: list) -> SocialBook:
         return SocialBook(self.db, self.deliveries(to_relay), self.settings.public_url)

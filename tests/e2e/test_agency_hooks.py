@@ -86,12 +86,18 @@ def test_an_agency_system_is_told_signs_nothing_wrong_and_answers_with_its_key(a
 
     receiver = AgencyReceiver(on_event=act_on)
     endpoints("dishub", receiver, description="Sistem antrean Dishub")
-    ticket = forwarded_to(api, "dishub")
+    receipt = api.submit(complaint(title="Lampu jalan mati")).json()
+    ticket = receipt["ticket"]
+    api.classify_and_forward(ticket, CATEGORY["dishub"], ["dishub"])
 
-    view = api.wait_status(ticket, "closed", timeout=40)  # the reporter got the result
+    view = api.wait_result_conveyed(ticket, timeout=40)  # the reporter got the result
     assert "Lampu penerangan" in str(view)
-    receiver.wait_for(lambda r: len(r.unique(ticket)) >= 2, what="the forwarding and closing")
-    assert types_of(receiver, ticket) == [(1, "complaint.forwarded"), (2, "complaint.closed")]
+    # The reporter is not satisfied: the agency hears of it.
+    rating_url = receipt["notifications_url"].replace("/notifications?", "/rating?")
+    rated = api.http.post(rating_url, json={"rating": 1, "comment": "Masih mati di malam hari"})
+    assert rated.status_code == 202, rated.text
+    receiver.wait_for(lambda r: len(r.unique(ticket)) >= 2, what="the forwarding and dispute")
+    assert types_of(receiver, ticket) == [(1, "complaint.forwarded"), (2, "complaint.disputed")]
     first = receiver.unique(ticket)[0]
     assert first["agency"] == "dishub" and first["data"]["agency"] == "dishub"
     assert first["_headers"]["aduan-event-id"] == first["id"]

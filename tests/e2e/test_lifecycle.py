@@ -53,7 +53,10 @@ def test_a_complaint_goes_from_submission_to_closed(stack):
     follow_up = "Lubang sudah ditambal oleh tim DPU pada hari Kamis."
     assert api.act("dpu-admin", ticket, "resolve", {"follow_up": follow_up}).status_code == 200
 
-    # 6. the result reaches the reporter and the complaint closes
+    # 6. the result reaches the reporter, who rates it satisfied: the complaint closes
+    api.wait_result_conveyed(ticket)
+    rating_url = receipt["notifications_url"].replace("/notifications?", "/rating?")
+    assert api.http.post(rating_url, json={"rating": 5}).status_code == 202
     view = api.wait_status(ticket, "closed")
     events = [entry["event"] for entry in view["timeline"]]
     assert [event for event in events if event != "reporter.notified"] == [
@@ -63,11 +66,12 @@ def test_a_complaint_goes_from_submission_to_closed(stack):
         "complaint.forwarded",
         "complaint.accepted",
         "complaint.resolved",
+        "reporter.rated",
         "complaint.closed",
     ]
-    # The reporter heard of the receipt, the forwarding and the result, which closed it.
+    # The reporter heard of the receipt, the forwarding and the result, then rated it.
     assert events.count("reporter.notified") == 3
-    assert events[-2:] == ["reporter.notified", "complaint.closed"]
+    assert events[-3:] == ["reporter.notified", "reporter.rated", "complaint.closed"]
     assert [entry["at"] for entry in view["timeline"]] == sorted(
         entry["at"] for entry in view["timeline"]
     )
@@ -133,7 +137,7 @@ def test_a_disputed_result_reopens_the_complaint_on_a_new_sla_cycle(stack):
     assert api.act("dpu-admin", ticket, "accept").status_code == 200
     api.wait_status(ticket, "accepted")
     api.act("dpu-admin", ticket, "resolve", {"follow_up": "Lubang sudah ditambal kemarin."})
-    api.wait_status(ticket, "closed")
+    api.wait_result_conveyed(ticket)
 
     reason = {"reason": "Pelapor: lubang terbuka lagi setelah hujan."}
     assert api.act("admin1", ticket, "reopen", reason).status_code == 403

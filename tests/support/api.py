@@ -81,11 +81,24 @@ class Api:
         return self.http.post(f"/api/v1/channels/{path}", content=raw, headers=headers)
 
     def resolve_through(self, ticket: str, agency_admin: str, follow_up: str) -> dict:
-        """Steps 4 and 5: the agency accepts and resolves; the reporter is told; closed."""
+        """Steps 4 to 6: the agency accepts and resolves; the result reaches the reporter
+        (the complaint stays resolved until rated or closed by the timer)."""
         assert self.act(agency_admin, ticket, "accept", {}).status_code == 200
         body = {"follow_up": follow_up}
         assert self.act(agency_admin, ticket, "resolve", body).status_code == 200
-        return self.wait_status(ticket, "closed")
+        return self.wait_result_conveyed(ticket)
+
+    def wait_result_conveyed(self, ticket: str, timeout: float = 20) -> dict:
+        """Resolved, and the result notice recorded for the reporter after it."""
+
+        def conveyed(view: dict) -> bool:
+            events = [e["event"] for e in view["timeline"]]
+            if view["status"] != "resolved" or "complaint.resolved" not in events:
+                return False
+            after = view["timeline"][events.index("complaint.resolved") :]
+            return any(e["event"] == "reporter.notified" for e in after)
+
+        return self.wait_for(ticket, conveyed, timeout)
 
     def act(self, user: str, ticket: str, action: str, body: dict | None = None):
         return self.http.post(

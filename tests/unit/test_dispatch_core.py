@@ -53,18 +53,22 @@ def test_accept_resolve_and_close():
     assert decided[1][0][1]["follow_up"] == "Sudah diperbaiki"
     case = apply(case, decided)
     assert core.reporter_notified(case, {"about": "rejected"}, NOW) is None
-    closed = apply(case, core.reporter_notified(case, {"about": "resolved"}, NOW))
+    # The result conveyed: still resolved, waiting for the reporter's rating or the timer.
+    conveyed = apply(case, core.reporter_notified(case, {"about": "resolved"}, NOW))
+    assert conveyed["status"] == "resolved" and conveyed["conveyed_at"] == NOW
+    closed = apply(conveyed, core.closing_due(conveyed, {"working_days": 10}, NOW))
     assert closed["status"] == "closed"
     assert [h["action"] for h in closed["history"]] == [
         "classified",
         "forward",
         "accept",
         "resolve",
+        "result_conveyed",
         "close",
     ]
 
 
-def test_a_closed_case_reopens_without_an_agency_and_is_classified_again():
+def resolved_case() -> dict:
     case = new_case()
     for step in (
         lambda c: core.forward(c, "dpu", "a", NOW),
@@ -73,13 +77,59 @@ def test_a_closed_case_reopens_without_an_agency_and_is_classified_again():
         lambda c: core.reporter_notified(c, {"about": "resolved"}, NOW),
     ):
         case = apply(case, step(case))
+    return case
+
+
+def rating(value: int) -> dict:
+    return {"rating": value, "comment": "Belum beres", "cycle": 1}
+
+
+@pytest.mark.parametrize("value", [1, 2])
+def test_a_low_rating_disputes_the_result_and_the_timer_then_leaves_it(value):
+    case = resolved_case()
+    state, [(event_type, data)] = core.rated(case, rating(value), NOW)
+    assert event_type == EventType.COMPLAINT_DISPUTED and data["rating"] == value
+    disputed = apply(case, (state, []))
+    assert disputed["status"] == "disputed"
+    assert core.closing_due(disputed, {"working_days": 10}, NOW) is None
+    reopened = apply(disputed, core.reopen(disputed, "Pelapor belum puas", "o1", NOW))
+    assert reopened["status"] == "awaiting_review"
+
+
+@pytest.mark.parametrize("value", [3, 4, 5])
+def test_a_good_rating_closes_the_case(value):
+    case = resolved_case()
+    state, [(event_type, data)] = core.rated(case, rating(value), NOW)
+    assert event_type == EventType.COMPLAINT_CLOSED
+    assert data == {"reason": "satisfied", "rating": value}
+    assert apply(case, (state, []))["status"] == "closed"
+
+
+def test_a_dispute_after_the_automatic_closing_still_reaches_the_officers():
+    case = resolved_case()
+    closed = apply(case, core.closing_due(case, {"working_days": 10}, NOW))
+    assert apply(closed, core.rated(closed, rating(1), NOW))["status"] == "disputed"
+    assert core.rated(closed, rating(5), NOW) is None
+
+
+def test_a_rating_of_an_earlier_result_changes_a_reopened_case_not():
+    case = resolved_case()
+    reopened = apply(case, core.reopen(case, "Pelapor belum puas", "o1", NOW))
+    assert core.rated(reopened, rating(1), NOW) is None
+    assert core.closing_due(reopened, {"working_days": 10}, NOW) is None
+
+
+def test_a_closed_case_reopens_without_an_agency_and_is_classified_again():
+    case = resolved_case()
+    case = apply(case, core.closing_due(case, {"working_days": 10}, NOW))
+    assert case["status"] == "closed"
     state, [(event_type, data)] = core.reopen(case, "Pelapor: jalan rusak lagi", "o1", NOW)
     assert event_type == EventType.COMPLAINT_REOPENED and data["by"] == "o1"
     case = apply(case, (state, []))
     assert case["status"] == "awaiting_review" and case["agency"] is None
     assert apply(case, core.classified(case, CLASSIFIED, NOW))["status"] == "classified"
     with pytest.raises(CommandRejected):
-        core.reopen(new_case(), "Belum ditutup", "o1", NOW)
+        core.reopen(new_case(), "Belum diselesaikan", "o1", NOW)
 
 
 def test_resolving_before_accepting_is_illegal():

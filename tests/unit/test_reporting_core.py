@@ -121,7 +121,7 @@ def test_the_month_is_the_month_in_semarang():
 def test_the_public_view_hides_confidential_text_and_never_names_the_reporter():
     public = core.public_view(build(LIFE))
     assert public["description"] is None and public["title"] is None
-    assert public["status_label"] == "Selesai, hasil telah disampaikan"
+    assert public["status_label"] == "Selesai, pengaduan ditutup"
     assert public["deadline"]["due_at"] == "2026-04-08T23:59:59+07:00"
     assert [e["event"] for e in public["timeline"]][-1] == "complaint.closed"
     staff = core.staff_view(build(LIFE))
@@ -197,7 +197,8 @@ def test_sla_events_flag_the_view_without_touching_its_timeline():
 
 
 def test_worklists_by_role_and_agency():
-    assert core.worklist_query("officer", None, 500) == (["awaiting_review", "returned"], None, 200)
+    officer = (["awaiting_review", "returned", "disputed"], None, 200)
+    assert core.worklist_query("officer", None, 500) == officer
     assert core.worklist_query("agency_admin", "dpu", 0) == (["forwarded", "accepted"], "dpu", 1)
     assert core.worklist_query("admin", "dpu", 10)[1] is None
     for role, agency in (("agency_admin", None), ("guest", None)):
