@@ -85,7 +85,15 @@ def test_poison_on_every_queue_is_parked_and_work_flows_meanwhile(stack):
             for queue in queues
         )
 
-    wait_for(all_parked, 120, "every poison message parked", 1)
+    try:
+        wait_for(all_parked, 120, "every poison message parked", 1)
+    except TimeoutError as stuck:  # name the queues that did not park
+        missing = {
+            queue: stack.vhost.messages(queue + ".dead") - dead_before[queue]
+            for queue in queues
+            if stack.vhost.messages(queue + ".dead") < dead_before[queue] + len(POISON)
+        }
+        raise AssertionError(f"{stuck}; parked so far: {missing}") from None
     for queue in queues:
         assert stack.vhost.messages(queue) == 0, queue
         assert stack.vhost.messages(queue + ".retry") == 0, queue
