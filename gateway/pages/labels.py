@@ -74,7 +74,8 @@ DEADLINE_STATE_LABELS: dict[str, str] = {
     "paused": "Dihentikan sementara, menunggu keterangan pelapor",
     "breached": "Melewati batas waktu",
     "overdue": "Melewati batas waktu",
-    "stopped": "Selesai, waktu tidak lagi dihitung",
+    # Stopped: rejected, closed, or the result conveyed (a dispute waits on an officer).
+    "stopped": "Batas waktu tidak lagi dihitung",
 }
 
 SCOPE_LABELS: dict[str, str] = {

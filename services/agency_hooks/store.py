@@ -275,6 +275,9 @@ class HooksStore(MongoStore):
             [("endpoint", ASCENDING), ("open", ASCENDING), ("due_at", ASCENDING)]
         )
         self.db.feeds.create_index([("endpoint", ASCENDING), ("status", ASCENDING)])
+        # The feeds gauge counts the few open and parked feeds by status, every 15 s; idle
+        # feeds (one per complaint and endpoint, kept for their sequence) are never read.
+        self.db.feeds.create_index([("status", ASCENDING), ("agency", ASCENDING)])
         self.db.deliveries.create_index([("agency", ASCENDING), ("enqueued_at", DESCENDING)])
         self.db.deliveries.create_index(
             [("agency", ASCENDING), ("status", ASCENDING), ("enqueued_at", DESCENDING)]

@@ -15,7 +15,7 @@ from tests.conftest import SMS_SECRET, SOCIAL_SECRET
 from tests.e2e import test_channel_social as social
 from tests.e2e.test_channel_sms import replies_to, sms
 from tests.support.api import Api, complaint, new_phone, ticket_in
-from tests.support.browser import sign_in
+from tests.support.browser import check_page, sign_in
 from tests.support.processes import free_port, wait_for
 
 pytestmark = pytest.mark.e2e
@@ -76,6 +76,11 @@ def test_rating_by_the_secret_link_refuses_bad_input_then_closes_a_satisfied_res
 def test_a_rating_of_1_lands_in_the_officers_disputed_list_and_can_be_reopened(stack, page):
     api = Api(stack.url)
     ticket, rating_url = resolved_complaint(api)
+    # the resident's secret-link page offers the rating form
+    token = rating_url.split("token=", 1)[1]
+    page.goto(f"{stack.url}/aduan/{ticket}/pemberitahuan?token={token}")
+    assert "Nilai hasil penanganan" in page.content()
+    check_page(page, "pemberitahuan-penilaian")
     answer = api.http.post(rating_url, json={"rating": 1, "comment": "Lubang terbuka lagi"})
     assert answer.status_code == 202 and answer.json()["disputed"] is True
     view = api.wait_status(ticket, "disputed")
@@ -84,9 +89,11 @@ def test_a_rating_of_1_lands_in_the_officers_disputed_list_and_can_be_reopened(s
     # the officer sees it in the worklist's disputed filter and on its page, with the rating
     sign_in(page, stack.url, "officer1", "/kerja?status=disputed")
     assert page.locator(f"text={ticket}").count() >= 1
+    check_page(page, "staf-daftar-disanggah")
     page.goto(f"{stack.url}/kerja/{ticket}")
     assert "Nilai 1 dari 5" in page.locator("#nilai-pelapor").inner_text()
     assert "Lubang terbuka lagi" in page.content()
+    check_page(page, "staf-pengaduan-disanggah")
 
     # the month's report counts the rating for DPU and the category, without the comment
     month = view["received_at"][:7]
@@ -96,6 +103,8 @@ def test_a_rating_of_1_lands_in_the_officers_disputed_list_and_can_be_reopened(s
     assert "infrastruktur_fasum" in [r["category"] for r in report["ratings"]["by_category"]]
     public = api.http.get(f"/laporan/{month}")
     assert public.status_code == 200 and "Penilaian pelapor" in public.text
+    page.goto(f"{stack.url}/laporan/{month}")
+    check_page(page, "laporan-penilaian")
     assert "Lubang terbuka lagi" not in public.text and "Lubang terbuka lagi" not in str(report)
 
     reason = {"reason": "Pelapor menyanggah: lubang terbuka lagi setelah hujan."}
