@@ -61,6 +61,9 @@ class Subscription(Consumer):
         if not isinstance(body, dict) or body.get("version") != SCHEMA_VERSION:
             self._park(message, UnsupportedEvent(f"unsupported envelope: {body!r:.200}"))
             return
+        if not well_formed(body):  # no handler could use it: parked at once, for every one
+            self._park(message, UnsupportedEvent(f"malformed envelope: {body!r:.200}"))
+            return
         super().handle_message(body, message)
 
     def handle_message_processed(self, message, result=None, exc_info=None) -> None:
@@ -124,6 +127,19 @@ class Subscription(Consumer):
             self.consumer.requeue_message(message)
             return
         self.consumer.ack_message(message)
+
+
+def well_formed(envelope: dict) -> bool:
+    """The envelope's fields have the types services/contracts/events.py gives them
+    (`ticket` is "" on the channels' events)."""
+    return (
+        isinstance(envelope.get("event_id"), str)
+        and bool(envelope["event_id"])
+        and isinstance(envelope.get("type"), str)
+        and isinstance(envelope.get("occurred_at"), str)
+        and isinstance(envelope.get("ticket"), str)
+        and isinstance(envelope.get("data"), dict)
+    )
 
 
 subscribe = Subscription.decorator

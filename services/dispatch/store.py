@@ -38,7 +38,6 @@ class CaseDesk:
     def _on_case(self, event: Envelope, step, now: datetime) -> None:
         """An event about a result: a complaint without a case (one linked to another,
         whose reporter heard the other's result) has nothing to change."""
-        core.check_result_event(event)
         ticket = event["ticket"]
 
         def decide(case: dict | None):
