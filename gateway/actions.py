@@ -12,7 +12,7 @@ from starlette.requests import Request
 
 from gateway.auth import require
 from gateway.errors import ApiError
-from gateway.identity import AGENCY_ROLES, Role, Staff
+from gateway.identity import AGENCY_CODE, AGENCY_ROLES, Role, Staff
 
 
 class Body(StrEnum):
@@ -91,10 +91,22 @@ async def _reopen(request: Request, staff: Staff, ticket: str, body: object) -> 
     )
 
 
-def _agency_step(method: str) -> Run:
-    """accept, return and resolve: dispatch checks the complaint is the caller's agency's."""
+def path_code(request: Request, name: str) -> str:
+    """An agency's or institution's code from the path (404 when it cannot be one)."""
+    code = request.path_params[name]
+    if not AGENCY_CODE.fullmatch(code):
+        raise ApiError("not_found", f"there is no agency {code!r}")
+    return code
+
+
+def _agency_step(method: str, path: tuple[str, str] | None = None) -> Run:
+    """An agency liaison's step; dispatch checks the complaint is the caller's agency's
+    (accept, return, resolve) or that the caller is its lead (closing another agency's
+    task, recording an outside institution's answer: `path` names the path parameter
+    and the RPC argument that carry that agency or institution)."""
 
     async def run(request: Request, staff: Staff, ticket: str, body: object) -> dict:
+        named = {path[1]: path_code(request, path[0])} if path else {}
         return await _rpc(
             request,
             "dispatch",
@@ -103,9 +115,20 @@ def _agency_step(method: str) -> Run:
             body=body,
             actor=staff.username,
             agency=staff.agency,
+            **named,
         )
 
     return run
+
+
+async def _reassign(request: Request, staff: Staff, ticket: str, body: object) -> dict:
+    """An admin moves an agency's task to another agency of the directory."""
+    task = path_code(request, "agency")
+    if isinstance(body, dict) and isinstance(body.get("agency"), str):
+        await known_agencies(request, "agency", [body["agency"]])
+    return await _rpc(
+        request, "dispatch", "reassign", ticket=ticket, task=task, body=body, admin=staff.username
+    )
 
 
 async def _request_info(request: Request, staff: Staff, ticket: str, body: object) -> dict:
@@ -140,6 +163,11 @@ ACTIONS: dict[str, Action] = {
     "accept": Action(AGENCY, _agency_step("accept"), Body.OPTIONAL),
     "return": Action(AGENCY, _agency_step("return_"), Body.REQUIRED),
     "resolve": Action(AGENCY, _agency_step("resolve"), Body.REQUIRED),
+    "close-task": Action(AGENCY, _agency_step("close_task", ("agency", "task")), Body.REQUIRED),
+    "reassign": Action((Role.ADMIN,), _reassign, Body.REQUIRED),
+    "referral": Action(
+        AGENCY, _agency_step("record_referral", ("institution", "institution")), Body.REQUIRED
+    ),
     "request-info": Action(CLOCK_KEEPERS, _request_info, Body.REQUIRED),
     "pause": Action(CLOCK_KEEPERS, _clock("pause"), Body.NONE),
     "resume": Action(CLOCK_KEEPERS, _clock("resume"), Body.NONE),

@@ -36,6 +36,10 @@ ROUTE_PERMISSIONS: dict[tuple[str, str], str] = {
     ("GET", TICKET + "/sla"): "read",
     ("GET", TICKET + "/attachments/{file_id}"): "read",
     ("POST", TICKET + "/request-info"): "request_info",
+    # The lead's part of a multi-agency case: closing another agency's task and recording
+    # an outside institution's answer come with resolving.
+    ("POST", TICKET + "/tasks/{agency}/close"): "resolve",
+    ("POST", TICKET + "/referrals/{institution}"): "resolve",
     # The agency's webhooks (gateway/routes/agency_hooks.py): what was delivered, again.
     ("GET", "/api/v1/agency-hooks/endpoints"): "deliveries",
     ("GET", "/api/v1/agency-hooks/deliveries"): "deliveries",

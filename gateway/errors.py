@@ -22,6 +22,7 @@ STATUS_BY_CODE = {
     "illegal_transition": 409,
     "no_result_yet": 409,
     "already_rated": 409,
+    "tasks_open": 409,
     "idempotency_key_reused": 422,
     "body_too_large": 413,
     "unsupported_media_type": 415,

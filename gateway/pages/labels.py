@@ -22,6 +22,12 @@ EVENT_LABELS: dict[str, str] = {
     EventType.COMPLAINT_FORWARDED: "Diteruskan ke perangkat daerah",
     EventType.COMPLAINT_ACCEPTED: "Diterima perangkat daerah untuk ditangani",
     EventType.COMPLAINT_RETURNED: "Dikembalikan kepada petugas untuk ditinjau ulang",
+    EventType.TASK_ACCEPTED: "Bagian tugas diterima perangkat daerah",
+    EventType.TASK_RETURNED: "Bagian tugas dikembalikan perangkat daerah",
+    EventType.TASK_RESOLVED: "Bagian tugas selesai ditindaklanjuti",
+    EventType.TASK_CLOSED: "Bagian tugas ditutup oleh perangkat daerah koordinator",
+    EventType.TASK_REASSIGNED: "Bagian tugas dialihkan ke perangkat daerah lain",
+    EventType.REFERRAL_RECORDED: "Disampaikan kepada instansi di luar Pemerintah Kota",
     EventType.COMPLAINT_RESOLVED: "Selesai ditindaklanjuti perangkat daerah",
     EventType.COMPLAINT_CLOSED: "Selesai, pengaduan ditutup",
     EventType.REPORTER_RATED: "Pelapor memberi penilaian atas hasil",
@@ -184,3 +190,26 @@ def timeline(view: dict, names: dict[str, str]) -> list[dict]:
             note = f"Diteruskan ke {names.get(agency, agency)}"
         lines.append({"label": event_label(entry), "at": entry.get("at"), "note": note})
     return lines
+
+
+def parts(view: dict, names: dict[str, str]) -> list[dict]:
+    """Rows of the complaint's parts: each agency's task (the lead first), then each
+    outside institution's referral, with names and states in Bahasa Indonesia."""
+    rows = [
+        {
+            "name": names.get(t["agency"], t["agency"]),
+            "role": "koordinator" if t.get("lead") else "",
+            "state": t.get("status_label") or "",
+            "follow_up": t.get("follow_up"),
+        }
+        for t in view.get("tasks") or []
+    ]
+    for r in view.get("referrals") or []:
+        state = f"Disampaikan {r['sent_on']}" if r.get("sent_on") else "Belum disampaikan"
+        if r.get("answered_on"):
+            state += f", dijawab {r['answered_on']}"
+        name = names.get(r["institution"], r["institution"])
+        rows.append(
+            {"name": name, "role": "instansi luar", "state": state, "follow_up": r.get("answer")}
+        )
+    return rows

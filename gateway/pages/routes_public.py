@@ -283,6 +283,7 @@ async def tracking_model(request: Request, view: dict) -> dict:
     Built only from the public tracking view, which never holds the reporter."""
     deadline = view.get("deadline") or None
     state = (deadline or {}).get("state") or view.get("sla_state")
+    names = await agency_names(request)
     return {
         "ticket": view["ticket"],
         "status_label": view.get("status_label") or "Diterima",
@@ -303,7 +304,8 @@ async def tracking_model(request: Request, view: dict) -> dict:
             "state": labels.label(labels.DEADLINE_STATE_LABELS, state, "Sesuai jadwal"),
             "scope": labels.label(labels.SCOPE_LABELS, deadline.get("scope"), ""),
         },
-        "timeline": labels.timeline(view, await agency_names(request)),
+        "timeline": labels.timeline(view, names),
+        "parts": labels.parts(view, names),
     }
 
 

@@ -274,6 +274,7 @@ def complaint_model(view: dict, names: dict[str, str]) -> dict:
         "rating": view.get("rating"),
         "pending": "timeline" not in view,
         "timeline": work_view.labels.timeline(view, names),
+        "parts": work_view.labels.parts(view, names),
     }
 
 

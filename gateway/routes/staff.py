@@ -38,6 +38,21 @@ async def reopen(request: Request) -> JSONResponse:
     return await run_action(request, "reopen")
 
 
+async def close_task(request: Request) -> JSONResponse:
+    """The lead agency closes another agency's task of a cross-agency complaint."""
+    return await run_action(request, "close-task")
+
+
+async def reassign_task(request: Request) -> JSONResponse:
+    """An admin moves a task to another agency; the old agency loses the complaint."""
+    return await run_action(request, "reassign")
+
+
+async def record_referral(request: Request) -> JSONResponse:
+    """A cross-institution complaint: the day it was sent to the institution, its answer."""
+    return await run_action(request, "referral")
+
+
 async def agency_step(request: Request) -> JSONResponse:
     """accept, return and resolve: the agency admin of the assigned agency only."""
     action = request.path_params["action"]

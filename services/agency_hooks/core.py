@@ -43,37 +43,63 @@ def check_event(event: Envelope) -> None:
     agency, so none is dropped unseen or sent broken."""
     if event["type"] not in HOOK_EVENT_NAMES or not event["ticket"]:
         raise MalformedEvent(f"not an event agencies can be told of: {event!r:.200}")
-    agency = event["data"].get("agency")
-    if event["type"] == EventType.COMPLAINT_FORWARDED and not isinstance(agency, str):
+    data = event["data"]
+    if event["type"] == EventType.COMPLAINT_FORWARDED and not isinstance(data.get("agency"), str):
         raise MalformedEvent("complaint.forwarded without its agency")
+    if event["type"] == EventType.TASK_REASSIGNED and not all(
+        isinstance(data.get(k), str) for k in ("agency", "from_agency")
+    ):
+        raise MalformedEvent("complaint.task_reassigned without its two agencies")
 
 
-def concerned_agency(assignment: dict | None, event: Envelope) -> str | None:
-    """The agency whose endpoints hear of this event, or None (it concerns no agency).
+def concerned_agencies(assignment: dict | None, event: Envelope) -> list[str]:
+    """The agencies whose endpoints hear of this event (none: it concerns no agency).
 
-    Events that name their agency say it; a reply from the reporter goes to the agency
-    the complaint is with, a dispute, a reopening or a closing to the last agency that
-    had it.
+    A forwarding goes to every agency with a task; the lead returning the complaint to
+    the lead and every agency whose task it withdrew; a task moved to both its old
+    agency (withdrawn) and its new one; an SLA event to the agencies it names (a task's
+    stage target to its agency). A reply from the reporter goes to the agencies the
+    complaint is with; a dispute, a reopening or a closing to the last that had it.
     """
     data, kind = event["data"], event["type"]
-    if kind in (EventType.COMPLAINT_FORWARDED, EventType.COMPLAINT_RETURNED) or kind.startswith(
-        "sla."
-    ):
-        return data.get("agency")
+    if kind == EventType.COMPLAINT_FORWARDED:
+        return [t["agency"] for t in data.get("tasks") or [{"agency": data["agency"]}]]
+    if kind == EventType.COMPLAINT_RETURNED:
+        return [data["agency"], *data.get("withdrawn", [])]
+    if kind == EventType.TASK_REASSIGNED:
+        return [data["from_agency"], data["agency"]]
+    if kind.startswith("sla."):
+        named = data.get("agencies") or [data.get("agency")]
+        return [a for a in named if isinstance(a, str)]
+    agencies, last = _assignment(assignment)
+    return agencies if kind == EventType.REPORTER_REPLIED else last
+
+
+def _assignment(assignment: dict | None) -> tuple[list[str], list[str]]:
+    """(the agencies the complaint is with, the last that had it); an assignment stored
+    before multi-agency cases names one agency of each."""
     assignment = assignment or {}
-    if kind == EventType.REPORTER_REPLIED:
-        return assignment.get("agency")
-    return assignment.get("last_agency")
+    if "agencies" in assignment:
+        return assignment["agencies"], assignment["last_agencies"]
+    agency, last = assignment.get("agency"), assignment.get("last_agency")
+    return [agency] if agency else [], [last] if last else []
 
 
 def assigned(assignment: dict | None, event: Envelope) -> dict | None:
     """The complaint's assignment after the event, or None when it does not change it."""
-    kind = event["type"]
+    kind, data = event["type"], event["data"]
     if kind == EventType.COMPLAINT_FORWARDED:
-        agency = event["data"]["agency"]
-        return {"agency": agency, "last_agency": agency}
+        agencies = concerned_agencies(assignment, event)
+        return {"agencies": agencies, "last_agencies": agencies}
+    agencies, last = _assignment(assignment)
     if kind in (EventType.COMPLAINT_RETURNED, EventType.COMPLAINT_REOPENED):
-        return {"agency": None, "last_agency": (assignment or {}).get("last_agency")}
+        return {"agencies": [], "last_agencies": last}
+    if kind == EventType.TASK_REASSIGNED:
+
+        def moved(names: list[str]) -> list[str]:
+            return [data["agency"] if a == data["from_agency"] else a for a in names]
+
+        return {"agencies": moved(agencies), "last_agencies": moved(last)}
     return None
 
 

@@ -55,6 +55,10 @@ class AgencyHooksService:
     def on_closed(self, event: Envelope) -> None:
         self._arrived(event)
 
+    @subscribe(EventType.TASK_REASSIGNED)
+    def on_task_reassigned(self, event: Envelope) -> None:
+        self._arrived(event)
+
     def _arrived(self, event: Envelope) -> None:
         self.hooks.event_arrived(event, datetime.now(UTC))
 

@@ -70,9 +70,9 @@ class HookDesk:
         if doc is not None and event_id in doc.get("_applied", ()):
             return
         assignment = None if doc is None else public_state(doc)
-        agency = core.concerned_agency(assignment, event)
-        if agency:
-            query = {"agency": agency, "active": True, "events": event["type"]}
+        agencies = core.concerned_agencies(assignment, event)
+        if agencies:
+            query = {"agency": {"$in": agencies}, "active": True, "events": event["type"]}
             for endpoint in self.db.endpoints.find(query):
                 self._enqueue(endpoint, event, now)
         moved = core.assigned(assignment, event)

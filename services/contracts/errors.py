@@ -16,6 +16,8 @@ class ErrorCode(StrEnum):
     # A rating before the result reached the reporter, or a second one for the same result.
     NO_RESULT_YET = "no_result_yet"
     ALREADY_RATED = "already_rated"
+    # The lead resolves a cross-agency complaint only after every other task is done.
+    TASKS_OPEN = "tasks_open"
     # MongoDB or RabbitMQ unreachable: the same request may be sent again later.
     BACKEND_UNAVAILABLE = "backend_unavailable"
 

@@ -28,6 +28,16 @@ class EventType(StrEnum):
     COMPLAINT_FORWARDED = "complaint.forwarded"
     COMPLAINT_ACCEPTED = "complaint.accepted"
     COMPLAINT_RETURNED = "complaint.returned"
+    # A cross-agency complaint's tasks: each agency's part, beside the lead's (the lead's
+    # own steps are the complaint's: accepted, returned, resolved).
+    TASK_ACCEPTED = "complaint.task_accepted"
+    TASK_RETURNED = "complaint.task_returned"
+    TASK_RESOLVED = "complaint.task_resolved"
+    TASK_CLOSED = "complaint.task_closed"
+    TASK_REASSIGNED = "complaint.task_reassigned"
+    # A cross-institution complaint: what the liaison sent an outside institution, and
+    # its answer.
+    REFERRAL_RECORDED = "complaint.referral_recorded"
     COMPLAINT_RESOLVED = "complaint.resolved"
     REPORTER_NOTIFIED = "reporter.notified"
     NOTICE_DELIVERY = "reporter.delivery"
@@ -115,9 +125,21 @@ class ComplaintRejected(TypedDict):
     officer: str
 
 
+class ForwardedTask(TypedDict):
+    agency: str
+    lead: bool
+
+
 class ComplaintForwarded(TypedDict):
+    """agency: the lead, who resolves the complaint. tasks: every agency with a part
+    (the lead first; one task unless the complaint is cross_agency); referrals: the
+    outside institutions of a cross_institution complaint, which the lead liaises with.
+    Both absent in events of versions before multi-agency cases (one task, the lead)."""
+
     agency: str
     admin: str
+    tasks: NotRequired[list[ForwardedTask]]
+    referrals: NotRequired[list[str]]
 
 
 class ComplaintAccepted(TypedDict):
@@ -132,8 +154,44 @@ class ComplaintReturned(TypedDict):
 
 
 class ComplaintResolved(TypedDict):
+    """follow_up: what the reporter is told, the lead's own follow-up combined with each
+    other agency's and each outside institution's answer (parts lists them apart)."""
+
     agency: str
     follow_up: str
+    by: str
+    parts: NotRequired[list[dict]]  # {"agency", "follow_up"}, the lead first
+
+
+class TaskStep(TypedDict):
+    """complaint.task_accepted, _returned (reason), _resolved (follow_up), _closed (reason,
+    by the lead): one non-lead agency's task moved."""
+
+    agency: str
+    by: str
+    reason: NotRequired[str]
+    follow_up: NotRequired[str]
+
+
+class TaskReassigned(TypedDict):
+    """An admin moved a task from one agency to another, which starts it afresh; the old
+    agency no longer sees the complaint. lead: the lead's task moved (the complaint is
+    forwarded again, to the new lead)."""
+
+    agency: str
+    from_agency: str
+    lead: bool
+    reason: str
+    admin: str
+
+
+class ReferralRecorded(TypedDict):
+    """The liaison's record of an outside institution's part (dates YYYY-MM-DD, Asia/Jakarta)."""
+
+    institution: str
+    sent_on: str
+    answer: str | None
+    answered_on: str | None
     by: str
 
 
@@ -243,6 +301,9 @@ class SlaTimerFired(TypedDict):
     agency: str | None
     stage: str | None
     recipients: list[str]
+    # Every agency concerned: the task's for its stage target, else the lead and the
+    # agencies whose tasks are open.
+    agencies: NotRequired[list[str]]
 
 
 class SlaPaused(TypedDict):
@@ -326,6 +387,12 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
         EventType.COMPLAINT_FORWARDED,
         EventType.COMPLAINT_ACCEPTED,
         EventType.COMPLAINT_RETURNED,
+        # Each task's own stage timer.
+        EventType.TASK_ACCEPTED,
+        EventType.TASK_RETURNED,
+        EventType.TASK_RESOLVED,
+        EventType.TASK_CLOSED,
+        EventType.TASK_REASSIGNED,
         EventType.COMPLAINT_REJECTED,
         EventType.COMPLAINT_CLOSED,
         EventType.COMPLAINT_REOPENED,
@@ -357,6 +424,8 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
         EventType.COMPLAINT_REOPENED,
         EventType.COMPLAINT_DISPUTED,
         EventType.COMPLAINT_CLOSED,
+        # The old agency hears its task was withdrawn, the new one that it has it.
+        EventType.TASK_REASSIGNED,
     ),
     # Delivers the SLA's notices to staff, by e-mail and WhatsApp.
     "staff_notices": (

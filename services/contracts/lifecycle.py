@@ -69,6 +69,8 @@ class Action(StrEnum):
     REOPEN = "reopen"
     LINK = "link"
     UNLINK = "unlink"
+    # An admin moves an agency's task (the lead's too) to another agency.
+    REASSIGN = "reassign"
 
 
 TRANSITIONS: dict[tuple[Status, Action], Status] = {
@@ -82,6 +84,9 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.RETURNED, Action.CLASSIFY): Status.CLASSIFIED,
     (Status.RETURNED, Action.REJECT): Status.REJECTED,
     (Status.ACCEPTED, Action.RESOLVE): Status.RESOLVED,
+    # The lead's task moved to another agency: forwarded to the new lead.
+    (Status.FORWARDED, Action.REASSIGN): Status.FORWARDED,
+    (Status.ACCEPTED, Action.REASSIGN): Status.FORWARDED,
     # Closed by a rating of 3-5, or by the closing timer (N working days after the
     # result reached the reporter, no dispute).
     (Status.RESOLVED, Action.CLOSE): Status.CLOSED,
@@ -115,6 +120,52 @@ STATUS_AFTER_EVENT: dict[EventType, Status] = {
     EventType.COMPLAINT_LINKED: Status.LINKED,
     EventType.COMPLAINT_UNLINKED: Status.AWAITING_REVIEW,
 }
+
+
+class TaskStatus(StrEnum):
+    """One agency's part of a forwarded complaint. The lead's task follows the complaint
+    (its accept, return and resolve are the complaint's); the others move on their own."""
+
+    FORWARDED = "forwarded"
+    ACCEPTED = "accepted"
+    # The agency says it is not its part: the admin reassigns it or the lead closes it.
+    RETURNED = "returned"
+    RESOLVED = "resolved"
+    # Closed by the lead, with a reason, without the agency's resolution.
+    CLOSED = "closed"
+
+
+TASK_LABELS: dict[TaskStatus, str] = {
+    TaskStatus.FORWARDED: "Diteruskan, menunggu diterima",
+    TaskStatus.ACCEPTED: "Sedang ditangani",
+    TaskStatus.RETURNED: "Dikembalikan, menunggu penugasan ulang",
+    TaskStatus.RESOLVED: "Selesai ditindaklanjuti",
+    TaskStatus.CLOSED: "Ditutup oleh perangkat daerah koordinator",
+}
+
+TASK_TRANSITIONS: dict[tuple[TaskStatus, Action], TaskStatus] = {
+    (TaskStatus.FORWARDED, Action.ACCEPT): TaskStatus.ACCEPTED,
+    (TaskStatus.FORWARDED, Action.RETURN): TaskStatus.RETURNED,
+    (TaskStatus.ACCEPTED, Action.RESOLVE): TaskStatus.RESOLVED,
+    (TaskStatus.FORWARDED, Action.CLOSE): TaskStatus.CLOSED,
+    (TaskStatus.ACCEPTED, Action.CLOSE): TaskStatus.CLOSED,
+    (TaskStatus.RETURNED, Action.CLOSE): TaskStatus.CLOSED,
+    (TaskStatus.FORWARDED, Action.REASSIGN): TaskStatus.FORWARDED,
+    (TaskStatus.ACCEPTED, Action.REASSIGN): TaskStatus.FORWARDED,
+    (TaskStatus.RETURNED, Action.REASSIGN): TaskStatus.FORWARDED,
+}
+# A task the lead may resolve the complaint beside.
+TASK_DONE = frozenset({TaskStatus.RESOLVED, TaskStatus.CLOSED})
+
+
+def next_task_status(current: TaskStatus, action: Action) -> TaskStatus:
+    try:
+        return TASK_TRANSITIONS[(current, action)]
+    except KeyError:
+        raise CommandRejected(
+            ErrorCode.ILLEGAL_TRANSITION,
+            f"cannot {action.value} a task that is {current.value}",
+        ) from None
 
 
 def next_status(current: Status, action: Action) -> Status:

@@ -5,6 +5,10 @@ Ids are the API's vocabulary; labels are what residents and officers read.
 
 import re
 from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+# Kota Semarang's time: working days, deadlines and dates residents read.
+JAKARTA = ZoneInfo("Asia/Jakarta")
 
 # Tickets read SMG-<year>-<sequence>, e.g. SMG-2026-000123.
 TICKET_PATTERN = re.compile(r"^SMG-[0-9]{4}-[0-9]{6,9}$")

@@ -8,6 +8,7 @@ from services.chassis.inbox import subscribe
 from services.chassis.metrics import ServiceMetrics
 from services.contracts.errors import CommandRejected
 from services.contracts.events import Envelope, EventType
+from services.contracts.reference import JAKARTA
 from services.dispatch import core
 from services.dispatch.store import DispatchStore
 
@@ -46,20 +47,45 @@ class DispatchService:
     @rpc(expected_exceptions=CommandRejected)
     def accept(self, ticket: str, body: dict, actor: str, agency: str) -> dict:
         core.parse_accept(body)
-        return self._agency_step(ticket, agency, lambda case, now: core.accept(case, actor, now))
+        return self._act(ticket, lambda case, now: core.accept(case, agency, actor, now))
 
     @rpc(expected_exceptions=CommandRejected)
     def return_(self, ticket: str, body: dict, actor: str, agency: str) -> dict:
         reason = core.parse_reason(body)
-        return self._agency_step(
-            ticket, agency, lambda case, now: core.return_to_officers(case, reason, actor, now)
+        return self._act(
+            ticket, lambda case, now: core.return_to_officers(case, agency, reason, actor, now)
         )
 
     @rpc(expected_exceptions=CommandRejected)
     def resolve(self, ticket: str, body: dict, actor: str, agency: str) -> dict:
         follow_up = core.parse_follow_up(body)
-        return self._agency_step(
-            ticket, agency, lambda case, now: core.resolve(case, follow_up, actor, now)
+        return self._act(
+            ticket, lambda case, now: core.resolve(case, agency, follow_up, actor, now)
+        )
+
+    @rpc(expected_exceptions=CommandRejected)
+    def close_task(self, ticket: str, task: str, body: dict, actor: str, agency: str) -> dict:
+        reason = core.parse_reason(body)
+        return self._act(
+            ticket, lambda case, now: core.close_task(case, agency, task, reason, actor, now)
+        )
+
+    @rpc(expected_exceptions=CommandRejected)
+    def reassign(self, ticket: str, task: str, body: dict, admin: str) -> dict:
+        new, reason = core.parse_reassign(body)
+        return self._act(
+            ticket, lambda case, now: core.reassign(case, task, new, reason, admin, now)
+        )
+
+    @rpc(expected_exceptions=CommandRejected)
+    def record_referral(
+        self, ticket: str, institution: str, body: dict, actor: str, agency: str
+    ) -> dict:
+        now = datetime.now(UTC)
+        referral = core.parse_referral(body, now.astimezone(JAKARTA).date())
+        return self._act(
+            ticket,
+            lambda case, now: core.record_referral(case, agency, institution, referral, actor, now),
         )
 
     @rpc(expected_exceptions=CommandRejected)
@@ -68,11 +94,6 @@ class DispatchService:
         now = datetime.now(UTC)
         return self.cases.act(ticket, lambda case: core.reopen(case, reason, officer, now), now)
 
-    def _agency_step(self, ticket: str, agency: str, step) -> dict:
+    def _act(self, ticket: str, step) -> dict:
         now = datetime.now(UTC)
-
-        def checked(case):
-            core.check_agency(case, agency)
-            return step(case, now)
-
-        return self.cases.act(ticket, checked, now)
+        return self.cases.act(ticket, lambda case: step(case, now), now)

@@ -8,14 +8,12 @@ import re
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from services.chassis import fields
 from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import EventType
-from services.contracts.reference import KECAMATAN, Category, Channel
+from services.contracts.reference import JAKARTA, KECAMATAN, Category, Channel
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
 TICKET_PREFIX = "SMG"
 PHONE_PATTERN = re.compile(r"^\+?[0-9]{8,15}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")

@@ -7,7 +7,6 @@ view is always recomputed from all events seen, sorted by when they occurred.
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from services.chassis import fields
 from services.contracts.errors import CommandRejected, ErrorCode
@@ -15,12 +14,13 @@ from services.contracts.events import SUBSCRIPTIONS, EventType
 from services.contracts.lifecycle import (
     STATUS_AFTER_EVENT,
     STATUS_LABELS,
+    TASK_LABELS,
     WORKLIST_STATUSES,
     Status,
+    TaskStatus,
 )
-from services.contracts.reference import CATEGORY_LABELS, KECAMATAN, Category, Channel
+from services.contracts.reference import CATEGORY_LABELS, JAKARTA, KECAMATAN, Category, Channel
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
 MONTH_PATTERN = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 
 LIFECYCLE_ORDER = {event: rank for rank, event in enumerate(EventType)}
@@ -45,7 +45,7 @@ AGENCY_ROLES = ("agency_admin", "agency_head")
 
 # Marks views folded by this version of fold(): a view of another version (or none) is
 # folded again from its events rather than extended.
-FOLD_VERSION = 3
+FOLD_VERSION = 4
 
 
 def record(view: dict | None, ticket: str, event: dict) -> tuple[dict, list]:
@@ -95,6 +95,8 @@ def fold(ticket: str, events: list[dict]) -> dict:
         "scope": None,
         "agencies": [],
         "agency": None,
+        "tasks": [],
+        "referrals": [],
         "deadline": None,
         "timeline": [],
         "sla": {"warned": False, "breached": False, "paused": False, "stage_overdue": []},
@@ -110,10 +112,26 @@ def worklist_fields(view: dict) -> dict:
     view for an $or): the category an officer sees (the officer's, else triage's
     suggestion) and the title and description as one lower-case text."""
     text = " ".join(f"{view.get('title') or ''} {view.get('description') or ''}".split())
+    tasks = view_tasks(view)
     return {
         "work_category": view.get("category") or view.get("suggested_category"),
         "search_text": text.casefold(),
+        # Who may read the complaint (every agency with a task, open or done), and whose
+        # queue holds it (the agencies whose task is still to do).
+        "task_agencies": [t["agency"] for t in tasks],
+        "queue_agencies": [t["agency"] for t in tasks if t["status"] in OPEN_TASK_STATUSES],
     }
+
+
+OPEN_TASK_STATUSES = (str(TaskStatus.FORWARDED), str(TaskStatus.ACCEPTED))
+
+
+def view_tasks(view: dict) -> list[dict]:
+    """The complaint's tasks; a view folded before multi-agency cases has its agency's."""
+    if view.get("tasks") or view.get("agency") is None:
+        return view.get("tasks") or []
+    status = view["status"] if view.get("status") in OPEN_TASK_STATUSES else "resolved"
+    return [{"agency": view["agency"], "lead": True, "status": status}]
 
 
 def _apply(view: dict, event: dict) -> None:
@@ -143,14 +161,41 @@ def _apply(view: dict, event: dict) -> None:
     elif kind == EventType.COMPLAINT_REJECTED:
         note = f"Alasan: {data['reason']}"
     elif kind == EventType.COMPLAINT_FORWARDED:
+        tasks = data.get("tasks") or [{"agency": data["agency"], "lead": True}]
         view["agency"] = data["agency"]
+        view["tasks"] = [_task(t["agency"], t["lead"], TaskStatus.FORWARDED, at) for t in tasks]
+        view["referrals"] = [{"institution": i, "sent_on": None} for i in data.get("referrals", [])]
+        others = [t["agency"] for t in tasks if not t["lead"]]
         note = f"Diteruskan ke {data['agency']}"
+        if others:
+            note += f" (koordinator), bersama {', '.join(others)}"
+        if view["referrals"]:
+            note += f"; melibatkan {', '.join(data['referrals'])}"
         extra["agency"] = data["agency"]
-    elif kind == EventType.COMPLAINT_RETURNED:
-        view["agency"] = None
-    elif kind == EventType.COMPLAINT_REOPENED:
-        view["agency"] = None
-        note = f"Dibuka kembali: {data['reason']}"
+    elif kind == EventType.COMPLAINT_ACCEPTED:
+        _lead_task(view, TaskStatus.ACCEPTED, at)
+    elif kind in (EventType.COMPLAINT_RETURNED, EventType.COMPLAINT_REOPENED):
+        view |= {"agency": None, "tasks": [], "referrals": []}
+        if kind == EventType.COMPLAINT_REOPENED:
+            note = f"Dibuka kembali: {data['reason']}"
+    elif kind in TASK_STEPS:
+        status, note = TASK_STEPS[kind]
+        _set_task(view, data["agency"], status, at, data)
+        note = f"{data['agency']}: {note}"
+        extra["agency"] = data["agency"]
+    elif kind == EventType.TASK_REASSIGNED:
+        _reassign(view, data, at)
+        note = f"Tugas {data['from_agency']} dialihkan ke {data['agency']}: {data['reason']}"
+        extra["agency"] = data["agency"]
+    elif kind == EventType.REFERRAL_RECORDED:
+        referral = {k: data[k] for k in ("institution", "sent_on", "answer", "answered_on")}
+        view["referrals"] = [
+            referral if r["institution"] == data["institution"] else r
+            for r in view.get("referrals", [])
+        ]
+        note = f"Disampaikan kepada {data['institution']} pada {data['sent_on']}"
+        if data.get("answer"):
+            note += f"; dijawab {data['answered_on']}: {data['answer']}"
     elif kind == EventType.COMPLAINT_LINKED:
         view["linked_to"] = data["primary"]
         note = f"Digabungkan dengan pengaduan {data['primary']}"
@@ -158,6 +203,7 @@ def _apply(view: dict, event: dict) -> None:
         view["linked_to"] = None
         note = f"Tidak lagi digabungkan dengan pengaduan {data['primary']}"
     elif kind == EventType.COMPLAINT_RESOLVED:
+        _lead_task(view, TaskStatus.RESOLVED, at)
         note = f"Tindak lanjut: {data['follow_up']}"
     elif kind == EventType.REPORTER_RATED:
         rated_at = datetime.fromisoformat(data["rated_at"])
@@ -198,6 +244,42 @@ def _apply(view: dict, event: dict) -> None:
         view["status"] = str(status)
     entry = {"event": str(kind), "status": view["status"], "at": at, "note": note}
     view["timeline"].append(entry | extra)
+
+
+TASK_STEPS = {
+    EventType.TASK_ACCEPTED: (TaskStatus.ACCEPTED, "tugas diterima"),
+    EventType.TASK_RETURNED: (TaskStatus.RETURNED, "tugas dikembalikan, bukan kewenangannya"),
+    EventType.TASK_RESOLVED: (TaskStatus.RESOLVED, "tugas selesai ditindaklanjuti"),
+    EventType.TASK_CLOSED: (TaskStatus.CLOSED, "tugas ditutup oleh koordinator"),
+}
+
+
+def _task(agency: str, lead: bool, status: TaskStatus, at: datetime) -> dict:
+    return {"agency": agency, "lead": lead, "status": str(status), "at": at}
+
+
+def _lead_task(view: dict, status: TaskStatus, at: datetime) -> None:
+    view["tasks"] = [
+        {**t, "status": str(status), "at": at} if t["lead"] else t for t in view["tasks"]
+    ]
+
+
+def _set_task(view: dict, agency: str, status: TaskStatus, at: datetime, data: dict) -> None:
+    said = {k: data[k] for k in ("follow_up", "reason") if k in data}
+    view["tasks"] = [
+        {**t, "status": str(status), "at": at, **said} if t["agency"] == agency else t
+        for t in view["tasks"]
+    ]
+
+
+def _reassign(view: dict, data: dict, at: datetime) -> None:
+    """The task starts afresh with its new agency; the old one no longer has it."""
+    moved = {**_task(data["agency"], data["lead"], TaskStatus.FORWARDED, at)}
+    moved["from"] = data["from_agency"]
+    view["tasks"] = [moved if t["agency"] == data["from_agency"] else t for t in view["tasks"]]
+    if data["lead"]:
+        view["agency"] = data["agency"]
+        view["status"] = str(Status.FORWARDED)
 
 
 NOTIFIED_NOTES = {
@@ -251,6 +333,21 @@ def public_view(view: dict) -> dict:
         "category": category,
         "category_label": CATEGORY_LABELS[Category(category)] if category else None,
         "agency": view.get("agency"),
+        # Each agency's part, and the outside institutions' (cross_institution).
+        "tasks": [
+            {
+                "agency": t["agency"],
+                "lead": t["lead"],
+                "status": t["status"],
+                "status_label": TASK_LABELS[TaskStatus(t["status"])],
+                "follow_up": t.get("follow_up"),
+            }
+            for t in view_tasks(view)
+        ],
+        "referrals": [
+            {k: r.get(k) for k in ("institution", "sent_on", "answer", "answered_on")}
+            for r in view.get("referrals", [])
+        ],
         "received_at": _iso(view.get("received_at")),
         "title": None if view.get("confidential") else view.get("title"),
         "description": None if view.get("confidential") else view.get("description"),
@@ -274,7 +371,7 @@ def public_view(view: dict) -> dict:
 def staff_view(view: dict, agency: str | None = None) -> dict:
     """Tracking plus what staff work with (still without the reporter's identity); an
     agency admin (`agency`) sees only complaints forwarded to that agency."""
-    if agency is not None and view.get("agency") != agency:
+    if agency is not None and agency not in [t["agency"] for t in view_tasks(view)]:
         raise CommandRejected(ErrorCode.FORBIDDEN, "this complaint is not your agency's")
     return {
         **public_view(view),
@@ -298,15 +395,21 @@ def staff_view(view: dict, agency: str | None = None) -> dict:
 MAX_WORKLIST = 200
 
 
-def worklist_query(role: str, agency: str | None, limit: int) -> tuple[list[str], str | None, int]:
-    """The statuses a role works on, the agency filter, and a bounded page size."""
+def worklist_query(role: str, agency: str | None, limit: int) -> tuple[list[str], dict, int]:
+    """The statuses a role works on, what else a view must match, and a bounded page
+    size. An agency's liaison works on the complaints where its own task is to do (a
+    cross-agency complaint is in each agency's queue until its part is done); its head
+    follows every complaint the agency has a part in."""
     statuses = WORKLIST_STATUSES.get(role)
     if statuses is None:
         raise CommandRejected(ErrorCode.FORBIDDEN, f"role {role!r} has no worklist")
     if role in AGENCY_ROLES and not agency:
         raise CommandRejected(ErrorCode.FORBIDDEN, "an agency admin needs an agency")
     limit = max(1, min(int(limit), MAX_WORKLIST))
-    return [str(s) for s in statuses], agency if role in AGENCY_ROLES else None, limit
+    match = {}
+    if role in AGENCY_ROLES:
+        match = {"queue_agencies" if role == "agency_admin" else "task_agencies": agency}
+    return [str(s) for s in statuses], match, limit
 
 
 WORKLIST_FILTERS = ("status", "category", "kecamatan", "channel", "q")

@@ -40,9 +40,9 @@ class ReportingService:
         filters: dict | None = None,
         page: int = 1,
     ) -> list[dict]:
-        statuses, agency, limit = core.worklist_query(role, agency, limit)
+        statuses, match, limit = core.worklist_query(role, agency, limit)
         chosen, page = core.worklist_filter(role, filters, page)
-        return self.views.worklist(statuses, agency, limit, chosen, page)
+        return self.views.worklist(statuses, match, limit, chosen, page)
 
     @rpc(expected_exceptions=CommandRejected)
     def monthly(self, month: str) -> dict:

@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 LIST_PROJECTION = {"events": 0, "timeline": 0}
 # Marks, in the `migrations` collection, a one-time scan done (so later starts skip it).
 VIEWS_SCANNED = "views-without-unsubscribed-events"
-WORKLIST_FIELDS_ADDED = "views-with-worklist-fields"
+# Again for each field worklist_fields() came to hold (the agencies' tasks, last).
+WORKLIST_FIELDS_ADDED = "views-with-worklist-fields-and-tasks"
 
 
 # Events that workers consume at the same moment are applied together: one read and
@@ -51,7 +52,7 @@ class ReadModel:
     def worklist(
         self,
         statuses: list[str],
-        agency: str | None,
+        match: dict,
         limit: int,
         chosen: dict | None = None,
         page: int = 1,
@@ -62,8 +63,7 @@ class ReadModel:
         # One top-level clause per filter, status first, no $or: SecantusDB reads every
         # view for an $or or a clause in $and (a search read all 20,000: 3.2 s a page).
         query: dict = {"status": {"$in": [chosen["status"]] if "status" in chosen else statuses}}
-        if agency is not None:
-            query["agency"] = agency
+        query |= match  # an agency's: its tasks (core.worklist_query)
         if "kecamatan" in chosen:
             query["location.kecamatan"] = chosen["kecamatan"]
         if "channel" in chosen:
@@ -156,6 +156,9 @@ class ReportingStore(MongoStore):
         self.db.views.create_index([("status", 1), ("deadline.due_at", 1)])
         self.db.views.create_index([("status", 1), ("urgent", -1), ("deadline.due_at", 1)])
         self.db.views.create_index([("agency", 1), ("status", 1)])
+        # The agencies' worklists (multikey: a cross-agency complaint is in several).
+        self.db.views.create_index([("queue_agencies", 1), ("status", 1)])
+        self.db.views.create_index([("task_agencies", 1), ("status", 1)])
         self.db.views.create_index("received_at")
         self.db.views.create_index("rating_month", sparse=True)  # the month's ratings
         self.db.views.create_index([("status", 1), ("received_at", 1)])  # the oldest open
@@ -174,9 +177,10 @@ class ReportingStore(MongoStore):
         if self.db.migrations.find_one({"_id": WORKLIST_FIELDS_ADDED}) is not None:
             return
         fields = {"title": 1, "description": 1, "category": 1, "suggested_category": 1}
+        fields |= {"agency": 1, "status": 1, "tasks": 1}
         updates = [
             UpdateOne({"_id": view["_id"]}, {"$set": core.worklist_fields(view)})
-            for view in self.db.views.find({"search_text": {"$exists": False}}, fields)
+            for view in self.db.views.find({"task_agencies": {"$exists": False}}, fields)
         ]
         for start in range(0, len(updates), 1000):
             self.db.views.bulk_write(updates[start : start + 1000], ordered=False)

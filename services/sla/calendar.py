@@ -2,9 +2,9 @@
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
+from services.contracts.reference import JAKARTA
+
 SATURDAY, SUNDAY = 5, 6
 
 

@@ -73,6 +73,32 @@ def enter_stage(
     return _reschedule(clock, policy, calendar), []
 
 
+# A task's stage once it is resolved, closed or moved to another agency: no target.
+TASK_DONE = "done"
+
+
+def task_stages(
+    clock: dict, changes: list[tuple[str, str | None, datetime]], policy, calendar
+) -> tuple:
+    """Each agency's own task stage beside the lead's (the clock's): (agency, stage,
+    since) changes, stage TASK_DONE when the task ended. Events reach sla through one
+    queue per type, so one may arrive after a later one: a change older than what a
+    task holds, or than the last reset of the tasks, is ignored."""
+    tasks = {t["agency"]: t for t in clock.get("tasks", [])}
+    reset_at = clock.get("tasks_since")
+    for agency, stage, since in changes:
+        current = tasks.get(agency)
+        if (current and current["since"] > since) or (reset_at and reset_at > since):
+            continue
+        tasks[agency] = {"agency": agency, "stage": stage, "since": since}
+    return _reschedule({**clock, "tasks": list(tasks.values())}, policy, calendar), []
+
+
+def reset_tasks(clock: dict, at: datetime) -> dict:
+    """The lead returned the complaint or it was reopened: every other task is withdrawn."""
+    return {**clock, "tasks": [], "tasks_since": at}
+
+
 def recompute(
     clock: dict, policy: Policy, calendar: WorkingDays, reason: str, now: datetime
 ) -> tuple | None:
@@ -135,6 +161,7 @@ def reopen(clock: dict, policy: Policy, calendar: WorkingDays, now: datetime) ->
         "stage_since": now,
         "closing_at": None,
     }
+    clock = reset_tasks(clock, now)
     return _set_deadline(
         clock, PROVISIONAL_SCOPE, policy, calendar, f"reopened (cycle {cycle})", now
     )
@@ -202,17 +229,27 @@ STAGE_LABELS = {
 }
 
 
-def recipients(clock: dict, kind: str) -> list[str]:
+def recipients(clock: dict, kind: str, agency: str | None = None) -> list[str]:
     """Who is told: the handler (the agency's admin once forwarded, else the officers);
-    on a breach also the supervisors and the agency's head."""
-    agency = clock.get("agency")
-    handler = f"agency_admin:{agency}" if agency else "officer"
+    on a breach also the supervisors and the agency's head. A task's stage target
+    concerns its `agency`; the complaint's warnings and breach concern the lead and every
+    agency whose task is still open."""
+    agencies = [agency] if agency else concerned_agencies(clock)
     names = {
-        "handler": handler,
-        "supervisor": "supervisor",
-        "agency_head": f"agency_head:{agency}" if agency else None,
+        "handler": [f"agency_admin:{a}" for a in agencies] or ["officer"],
+        "supervisor": ["supervisor"],
+        "agency_head": [f"agency_head:{a}" for a in agencies],
     }
-    return [names[r] for r in RECIPIENTS[kind] if names[r]]
+    return [name for r in RECIPIENTS[kind] for name in names[r]]
+
+
+def concerned_agencies(clock: dict) -> list[str]:
+    """The lead, then each agency with an open task (none before forwarding)."""
+    lead = clock.get("agency")
+    if lead is None:
+        return []
+    others = [t["agency"] for t in clock.get("tasks", []) if t["stage"] != TASK_DONE]
+    return [lead, *(a for a in others if a != lead)]
 
 
 def _notice(clock: dict, timer: dict, now: datetime) -> dict:
@@ -234,7 +271,7 @@ def _notice(clock: dict, timer: dict, now: datetime) -> dict:
     return {
         "kind": timer["kind"],
         "label": timer["label"],
-        "recipients": recipients(clock, timer["kind"]),
+        "recipients": recipients(clock, timer["kind"], timer.get("agency")),
         "message": text,
         "at": now,
         "delivered": False,
@@ -356,7 +393,16 @@ def _timers(clock: dict, policy: Policy, calendar: WorkingDays) -> list[dict]:
     if stage in policy.stage_targets:
         target = calendar.due_at(clock["stage_since"], policy.stage_targets[stage])
         key = f"{cycle}:stage_overdue:{stage}:{clock['stage_since'].isoformat()}"
-        timers.append({"key": key, "kind": "stage_overdue", "label": stage, "at": target})
+        timer = {"key": key, "kind": "stage_overdue", "label": stage, "at": target}
+        # The lead's own stage target is the lead's alone.
+        timers.append(timer | ({"agency": clock["agency"]} if clock.get("agency") else {}))
+    for task in clock.get("tasks", []):
+        if task["stage"] in policy.stage_targets:
+            target = calendar.due_at(task["since"], policy.stage_targets[task["stage"]])
+            since = task["since"].isoformat()
+            key = f"{cycle}:stage_overdue:{task['stage']}:{task['agency']}:{since}"
+            timer = {"key": key, "kind": "stage_overdue", "label": task["stage"], "at": target}
+            timers.append(timer | {"agency": task["agency"]})
     timers.append(
         {"key": f"{cycle}:breach", "kind": "breach", "label": "due", "at": clock["due_at"]}
     )
@@ -370,10 +416,13 @@ def _event(clock: dict, timer: dict) -> tuple:
         "label": timer["label"],
         "at": timer["at"].isoformat(),
         "due_at": clock["due_at"].isoformat(),
-        "agency": clock.get("agency"),
-        "stage": clock.get("stage"),
+        # A task's stage target is its agency's; the rest concern the lead and the
+        # agencies with open tasks (agencies).
+        "agency": timer.get("agency") or clock.get("agency"),
+        "agencies": [timer["agency"]] if timer.get("agency") else concerned_agencies(clock),
+        "stage": timer["label"] if timer.get("agency") else clock.get("stage"),
         "category": clock.get("category"),
-        "recipients": recipients(clock, kind),
+        "recipients": recipients(clock, kind, timer.get("agency")),
     }
     event_type = {
         "warning": EventType.SLA_WARNING,

@@ -40,6 +40,26 @@ class SlaService:
     def on_returned(self, event: Envelope) -> None:
         self.clocks.enter_stage(event, datetime.now(UTC))
 
+    @subscribe(EventType.TASK_ACCEPTED)
+    def on_task_accepted(self, event: Envelope) -> None:
+        self.clocks.task_moved(event, datetime.now(UTC))
+
+    @subscribe(EventType.TASK_RETURNED)
+    def on_task_returned(self, event: Envelope) -> None:
+        self.clocks.task_moved(event, datetime.now(UTC))
+
+    @subscribe(EventType.TASK_RESOLVED)
+    def on_task_resolved(self, event: Envelope) -> None:
+        self.clocks.task_moved(event, datetime.now(UTC))
+
+    @subscribe(EventType.TASK_CLOSED)
+    def on_task_closed(self, event: Envelope) -> None:
+        self.clocks.task_moved(event, datetime.now(UTC))
+
+    @subscribe(EventType.TASK_REASSIGNED)
+    def on_task_reassigned(self, event: Envelope) -> None:
+        self.clocks.task_moved(event, datetime.now(UTC))
+
     @subscribe(EventType.COMPLAINT_REJECTED)
     def on_rejected(self, event: Envelope) -> None:
         self.clocks.stop(event, datetime.now(UTC))

@@ -10,12 +10,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from services.chassis import fields
 from services.contracts.events import Envelope, EventType
+from services.contracts.reference import JAKARTA
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 CONTACT_FIELDS = ("email", "whatsapp")
 MEDIA = ("email", "whatsapp")

@@ -45,9 +45,12 @@ def test_a_complaint_goes_from_submission_to_closed(stack):
     assert api.act("admin1", ticket, "forward", {"agency": "dpu"}).status_code == 200
     api.wait_status(ticket, "forwarded")
 
-    # 4. the agency accepts it
+    # 4. the agency accepts it; DLH, the other agency named, does its own part
     assert api.act("dpu-admin", ticket, "accept").status_code == 200
     api.wait_status(ticket, "accepted")
+    assert api.act("dlh-admin", ticket, "accept").status_code == 200
+    dlh_part = {"follow_up": "Saluran di tepi jalan sudah dibersihkan DLH."}
+    assert api.act("dlh-admin", ticket, "resolve", dlh_part).status_code == 200
 
     # 5. the agency resolves it, saying what was done
     follow_up = "Lubang sudah ditambal oleh tim DPU pada hari Kamis."
@@ -65,6 +68,8 @@ def test_a_complaint_goes_from_submission_to_closed(stack):
         "complaint.classified",
         "complaint.forwarded",
         "complaint.accepted",
+        "complaint.task_accepted",
+        "complaint.task_resolved",
         "complaint.resolved",
         "reporter.rated",
         "complaint.closed",

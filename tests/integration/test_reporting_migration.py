@@ -106,6 +106,8 @@ def test_the_migration_removes_senders_left_by_older_versions(store, fresh_vhost
         **kept,
         "work_category": None,
         "search_text": "",
+        "task_agencies": [],
+        "queue_agencies": [],
     }
     scanned = store.db.migrations.find_one({"_id": reporting_store.VIEWS_SCANNED})
     assert scanned["views_cleaned"] == 1
@@ -151,3 +153,16 @@ def test_views_folded_before_the_worklist_filters_get_their_fields_once(store):
     views.update_one({"_id": "SMG-2026-000003"}, {"$unset": {"search_text": ""}})
     store.migrate()  # recorded as done: not scanned again
     assert "search_text" not in views.find_one({"_id": "SMG-2026-000003"})
+
+
+def test_views_forwarded_before_multi_agency_cases_stay_in_their_agencys_queue(store):
+    views = store.db.views
+    for ticket, status in (("SMG-2026-000004", "accepted"), ("SMG-2026-000005", "resolved")):
+        views.insert_one(
+            {"_id": ticket, "status": status, "agency": "dpu", "search_text": "x", "_v": 1}
+        )
+    store.migrate()
+    queued = views.find_one({"_id": "SMG-2026-000004"})
+    assert queued["queue_agencies"] == ["dpu"] and queued["task_agencies"] == ["dpu"]
+    done = views.find_one({"_id": "SMG-2026-000005"})
+    assert done["queue_agencies"] == [] and done["task_agencies"] == ["dpu"]

@@ -28,23 +28,51 @@ def event(kind: str, data: dict | None = None, event_id: str = "e1") -> dict:
 
 
 def test_events_naming_an_agency_concern_it_and_replies_follow_the_assignment():
+    concerned = core.concerned_agencies
     forwarded = event("complaint.forwarded", {"agency": "dpu", "admin": "admin1"})
-    assert core.concerned_agency(None, forwarded) == "dpu"
+    assert concerned(None, forwarded) == ["dpu"]
     assignment = core.assigned(None, forwarded)
-    assert assignment == {"agency": "dpu", "last_agency": "dpu"}
-    assert core.concerned_agency(assignment, event("reporter.replied", {"text": "x"})) == "dpu"
+    assert assignment == {"agencies": ["dpu"], "last_agencies": ["dpu"]}
+    assert concerned(assignment, event("reporter.replied", {"text": "x"})) == ["dpu"]
     breach = event("sla.breached", {"agency": "dlh", "recipients": ["supervisor"]})
-    assert core.concerned_agency(assignment, breach) == "dlh"
-    assert core.concerned_agency(assignment, event("sla.warning", {"agency": None})) is None
+    assert concerned(assignment, breach) == ["dlh"]
+    assert concerned(assignment, event("sla.warning", {"agency": None})) == []
     # Returned: the agency hears its own return; replies afterwards go to nobody.
     returned = event("complaint.returned", {"agency": "dpu", "reason": "r", "by": "x"})
-    assert core.concerned_agency(assignment, returned) == "dpu"
+    assert concerned(assignment, returned) == ["dpu"]
     after = core.assigned(assignment, returned)
-    assert core.concerned_agency(after, event("reporter.replied")) is None
+    assert concerned(after, event("reporter.replied")) == []
     # The agency that last had it hears of its closing and a reopening.
-    assert core.concerned_agency(after, event("complaint.reopened")) == "dpu"
-    assert core.concerned_agency(None, event("reporter.replied")) is None
+    assert concerned(after, event("complaint.reopened")) == ["dpu"]
+    assert concerned(None, event("reporter.replied")) == []
     assert core.assigned(assignment, event("sla.warning", {"agency": "dpu"})) is None
+    # An assignment stored before multi-agency cases.
+    old = {"agency": "dpu", "last_agency": "dpu"}
+    assert concerned(old, event("reporter.replied")) == ["dpu"]
+
+
+def test_every_agency_with_a_task_hears_and_a_moved_task_tells_both():
+    concerned = core.concerned_agencies
+    tasks = [{"agency": "dpu", "lead": True}, {"agency": "dlh", "lead": False}]
+    forwarded = event("complaint.forwarded", {"agency": "dpu", "admin": "a", "tasks": tasks})
+    assert concerned(None, forwarded) == ["dpu", "dlh"]
+    assignment = core.assigned(None, forwarded)
+    assert concerned(assignment, event("reporter.replied")) == ["dpu", "dlh"]
+    overdue = event("sla.stage_overdue", {"agency": "dlh", "agencies": ["dlh"]})
+    assert concerned(assignment, overdue) == ["dlh"]
+    breach = event("sla.breached", {"agency": "dpu", "agencies": ["dpu", "dlh"]})
+    assert concerned(assignment, breach) == ["dpu", "dlh"]
+    moved = event(
+        "complaint.task_reassigned",
+        {"agency": "dishub", "from_agency": "dlh", "lead": False, "reason": "r", "admin": "a"},
+    )
+    assert concerned(assignment, moved) == ["dlh", "dishub"]
+    after = core.assigned(assignment, moved)
+    assert concerned(after, event("reporter.replied")) == ["dpu", "dishub"]
+    returned = event("complaint.returned", {"agency": "dpu", "withdrawn": ["dishub"]})
+    assert concerned(after, returned) == ["dpu", "dishub"]
+    with pytest.raises(core.MalformedEvent):
+        core.check_event(event("complaint.task_reassigned", {"agency": "dishub"}))
 
 
 def test_the_body_is_signed_over_timestamp_and_body_and_carries_no_recipients():

@@ -15,9 +15,11 @@ def test_the_head_of_an_agency_is_bound_to_one_like_its_liaison():
 
 
 def test_the_heads_worklist_is_its_agencys_complaints_to_their_result():
-    statuses, agency, _ = core.worklist_query("agency_head", "dpu", 50)
-    assert agency == "dpu" and statuses == ["forwarded", "accepted", "resolved"]
+    statuses, match, _ = core.worklist_query("agency_head", "dpu", 50)
+    # Every complaint the agency has a part in, also one whose own task is done.
+    assert match == {"task_agencies": "dpu"}
+    assert statuses == ["forwarded", "accepted", "resolved"]
     with pytest.raises(CommandRejected):
         core.worklist_query("agency_head", None, 50)
     # An officer's worklist is never narrowed to an agency.
-    assert core.worklist_query("officer", "dpu", 50)[1] is None
+    assert core.worklist_query("officer", "dpu", 50)[1] == {}

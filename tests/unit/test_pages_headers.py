@@ -100,8 +100,13 @@ def test_user_text_is_escaped_in_every_template():
         "pending": False,
         "deadline": None,
         "timeline": [{"label": "Diterima", "at": None, "note": "<b>catatan</b>"}],
+        "parts": [
+            {"name": "DPU", "role": "koordinator", "state": "Diterima", "follow_up": None},
+            {"name": "PLN", "role": "", "state": "x", "follow_up": "<b>jawaban</b>"},
+        ],
     }
     html = TEMPLATES.get_template("track.html").render({"c": model})
+    assert "<b>jawaban" not in html and "&lt;b&gt;jawaban" in html
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img" not in html and "<b>catatan" not in html and "<i>Tembalang" not in html

@@ -197,10 +197,11 @@ def test_sla_events_flag_the_view_without_touching_its_timeline():
 
 
 def test_worklists_by_role_and_agency():
-    officer = (["awaiting_review", "returned", "disputed"], None, 200)
+    officer = (["awaiting_review", "returned", "disputed"], {}, 200)
     assert core.worklist_query("officer", None, 500) == officer
-    assert core.worklist_query("agency_admin", "dpu", 0) == (["forwarded", "accepted"], "dpu", 1)
-    assert core.worklist_query("admin", "dpu", 10)[1] is None
+    queue = (["forwarded", "accepted"], {"queue_agencies": "dpu"}, 1)
+    assert core.worklist_query("agency_admin", "dpu", 0) == queue
+    assert core.worklist_query("admin", "dpu", 10)[1] == {}
     for role, agency in (("agency_admin", None), ("guest", None)):
         with pytest.raises(CommandRejected):
             core.worklist_query(role, agency, 10)

@@ -102,6 +102,41 @@ def test_stages_follow_forwarding_and_acceptance():
     assert returned["history"] == clock["history"]
 
 
+def test_each_task_has_its_own_stage_target_and_the_breach_reaches_open_tasks():
+    now = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    clock, _ = core.enter_stage(started(), "agency_response", "dpu", POLICY, CALENDAR, now)
+    later = now + timedelta(hours=1)
+    changes = [("dlh", "agency_response", now), ("dishub", "agency_response", now)]
+    clock, _ = core.task_stages(clock, changes, POLICY, CALENDAR)
+    # dlh accepts; an older event about dlh arriving afterwards changes nothing.
+    clock, _ = core.task_stages(clock, [("dlh", None, later)], POLICY, CALENDAR)
+    clock, _ = core.task_stages(clock, [("dlh", "agency_response", now)], POLICY, CALENDAR)
+    stage = [t for t in clock["timers"] if t["kind"] == "stage_overdue"]
+    assert sorted(t["agency"] for t in stage) == ["dishub", "dpu"]
+    fired, events = core.fire_due(clock, datetime(2026, 12, 3, tzinfo=UTC))
+    overdue = [d for kind, d in events if kind == EventType.SLA_STAGE_OVERDUE]
+    by_agency = {d["agency"]: d for d in overdue}
+    assert by_agency["dishub"]["recipients"] == ["agency_admin:dishub"]
+    assert by_agency["dishub"]["agencies"] == ["dishub"]
+    assert by_agency["dpu"]["recipients"] == ["agency_admin:dpu"]
+    # dishub resolves its part: the breach reaches the lead and dlh, whose task is open.
+    fired, _ = core.task_stages(fired, [("dishub", core.TASK_DONE, later)], POLICY, CALENDAR)
+    _, events = core.fire_due(fired, datetime(2026, 12, 12, tzinfo=UTC))
+    breach = [d for kind, d in events if kind == EventType.SLA_BREACHED][0]
+    assert breach["agencies"] == ["dpu", "dlh"]
+    assert breach["recipients"] == [
+        "agency_admin:dpu",
+        "agency_admin:dlh",
+        "supervisor",
+        "agency_head:dpu",
+        "agency_head:dlh",
+    ]
+    # The lead returns the complaint: every task is withdrawn, late events about them too.
+    reset = core.reset_tasks(fired, later)
+    reset, _ = core.task_stages(reset, [("dlh", "agency_response", now)], POLICY, CALENDAR)
+    assert reset["tasks"] == [] and core.concerned_agencies(reset) == ["dpu"]
+
+
 @given(st.integers(min_value=0, max_value=20), st.integers(min_value=0, max_value=4))
 def test_a_pause_of_k_working_days_moves_the_deadline_by_k(k, offset):
     calendar = WorkingDays(holidays=[date(2026, 12, 25), date(2026, 12, 24)])
