@@ -184,6 +184,32 @@ def test_a_photo_is_fetched_through_the_api_and_stored_as_an_attachment(api, sta
     assert got.status_code == 200 and got.content == meta.JPEG
 
 
+def test_a_photo_waits_while_the_graph_api_is_down_and_then_comes_with_its_complaint(
+    api, stack, graph
+):
+    sender = number()
+    media_id = graph.add_media(meta.JPEG)
+    # More failures than ADUAN_MAX_ATTEMPTS: an outage does not use up the message's tries.
+    graph.fail_media_next(int(stack.env["ADUAN_MAX_ATTEMPTS"]) + 3)
+    photo = {"id": media_id, "mime_type": "image/jpeg", "caption": TEXT}
+    assert post(api, meta.payload([meta.message(sender, "image", photo)])).status_code == 200
+    [receipt] = answers(graph, sender, timeout=60)
+    [recorded] = complaints_from(stack, sender)
+    assert recorded["ticket"] == ticket_in(text_of(receipt))
+    assert [a["sha256"] for a in recorded["attachments"]] == [hashlib.sha256(meta.JPEG).hexdigest()]
+    assert graph.media_failures_left <= 0
+
+
+def test_a_photo_whatsapp_no_longer_has_is_left_out_and_the_complaint_made(api, stack, graph):
+    sender = number()
+    photo = {"id": "404404404", "mime_type": "image/jpeg", "caption": TEXT}
+    assert post(api, meta.payload([meta.message(sender, "image", photo)])).status_code == 200
+    [receipt] = answers(graph, sender)
+    [recorded] = complaints_from(stack, sender)
+    assert recorded["ticket"] == ticket_in(text_of(receipt))
+    assert recorded["attachments"] == []
+
+
 def test_a_location_and_a_photo_sent_first_go_with_the_complaint_that_follows(api, stack, graph):
     sender = number()
     where = {"latitude": -7.0512, "longitude": 110.4381, "name": "SD Negeri Tembalang"}

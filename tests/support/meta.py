@@ -26,6 +26,7 @@ class GraphApi(StandIn):
     def __init__(self, token: str = "graph-token") -> None:
         self.media: dict[str, tuple[bytes, str]] = {}
         self.downloads: list[str] = []
+        self.media_failures_left = 0
         super().__init__(token, _GraphHandler)
 
     def add_media(self, content: bytes, mime_type: str = "image/jpeg") -> str:
@@ -33,6 +34,11 @@ class GraphApi(StandIn):
         with self.lock:
             self.media[media_id] = (content, mime_type)
         return media_id
+
+    def fail_media_next(self, count: int) -> None:
+        """The next `count` media requests (look-ups or downloads) answer 503."""
+        with self.lock:
+            self.media_failures_left = count
 
     def sent_to(self, number: str) -> list[dict]:
         """The messages to a number (as the API takes it: digits, no +), in order."""
@@ -53,9 +59,14 @@ class _GraphHandler(_Handler):
         download = path.startswith("files/")
         media_id = path.removeprefix("files/")
         with stand_in.lock:
+            failing = stand_in.media_failures_left > 0
+            stand_in.media_failures_left -= 1 if failing else 0
             found = stand_in.media.get(media_id)
-            if download and found:
+            if download and found and not failing:
                 stand_in.downloads.append(media_id)
+        if failing:
+            self._answer(503, {"error": {"message": "Service temporarily unavailable"}})
+            return
         if found is None:
             self._answer(404, {"error": {"message": "Unsupported get request", "code": 100}})
             return
