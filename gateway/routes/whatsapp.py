@@ -25,7 +25,7 @@ from gateway.routes.channels import envelope, invalid, text
 from services.contracts.events import EventType
 
 SIGNATURE = re.compile(r"sha256=[0-9a-fA-F]{64}")
-NUMBER = re.compile(r"[0-9]{6,15}")
+NUMBER = re.compile(r"[0-9]{8,15}")  # what the adapter takes as a number (E.164 digits)
 TIMESTAMP = re.compile(r"[0-9]{1,10}")  # up to the year 2286: never overflows
 MEDIA_ID = re.compile(r"[A-Za-z0-9._\-]{1,100}")
 # Meta's challenge is a number; anything else is not echoed back.
@@ -176,9 +176,8 @@ def read_status(status: dict, where: str) -> dict | None:
         raise invalid(f"{where}.errors", "must be a list of objects")
     if errors:
         first = errors[0]
-        data["error"] = " ".join(
-            str(first.get(k)) for k in ("code", "title") if first.get(k) is not None
-        )[:300]
+        said = " ".join(str(first.get(k)) for k in ("code", "title") if first.get(k) is not None)
+        data["error"] = " ".join(said.split())[:300] or "unspecified"
     return data
 
 

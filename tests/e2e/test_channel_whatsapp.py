@@ -315,3 +315,28 @@ def test_a_flooding_sender_is_throttled_like_an_sms_sender(api, stack, graph):
     refusals = answers(graph, sender, count=limit)
     assert all(text_of(r).startswith("Terima kasih. Pesan ini belum dapat") for r in refusals)
     assert complaints_from(stack, sender) == []
+
+
+def test_the_result_goes_by_whatsapp_and_a_rating_reply_closes_the_complaint(api, stack, graph):
+    sender = number()
+    send_text(api, sender)
+    ticket = ticket_in(text_of(answers(graph, sender)[0]))
+    api.wait_status(ticket, "awaiting_review")
+    api.classify_and_forward(ticket, "infrastruktur_fasum", ["dpu"])
+    api.resolve_through(ticket, "dpu-admin", "Lubang sudah ditambal petugas pada 3 Maret.")
+    result = text_of(answers(graph, sender, count=3)[-1])
+    assert "Lubang sudah ditambal" in result and "NILAI 5" in result
+    assert any("Dinas Pekerjaan Umum" in text_of(m) for m in graph.sent_to(sender))
+
+    send_text(api, sender, "nilai 5 cepat sekali, terima kasih")
+    thanks = text_of(answers(graph, sender, count=4)[-1])
+    assert thanks.startswith(f"Pengaduan {ticket}:")
+    view = api.wait_status(ticket, "closed")
+    assert view["status"] == "closed"
+    rating = api.track(ticket, "officer1").json()["rating"]
+    assert (rating["rating"], rating["channel"]) == (5, "whatsapp")
+    assert rating["comment"] == "cepat sekali, terima kasih"
+    # Nothing of the resident's number reached the read model.
+    db = stack.database("reporting")
+    dumped = str([list(db[name].find()) for name in db.list_collection_names()])
+    assert sender[2:] not in dumped

@@ -7,6 +7,8 @@ import hmac
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gateway.errors import ApiError
 from gateway.routes import whatsapp as webhook
@@ -202,6 +204,15 @@ def test_a_payload_not_of_the_cloud_apis_shape_is_a_4xx_naming_the_field(spoil, 
     assert refused.value.field.endswith(field)
 
 
+def test_a_sender_the_adapter_could_not_answer_is_refused_at_the_webhook():
+    for sender in ("1234567", "62 812", "+6281234567890", "6281234567890123"):
+        body = payload([raw_message("text", {"body": "x"}) | {"from": sender}])
+        with pytest.raises(ApiError):
+            webhook.read_payload(body)
+    [read], _ = webhook.read_payload(payload([raw_message("text", {"body": "x"})]))
+    assert core.parse_message(read).sender == "+6281234567890"
+
+
 def test_a_bad_location_or_media_id_is_refused():
     for kind, part in (
         ("location", {"latitude": "-7", "longitude": 110.4}),
@@ -238,3 +249,69 @@ def test_intake_takes_a_whatsapp_message_with_its_shared_location():
     assert intake.staff_recipient("whatsapp", {"phone": "+6281234567890"}) == "+62 ••• ••• 7890"
     with pytest.raises(CommandRejected):
         intake.parse_submission("whatsapp", body | {"location": "Gayamsari"})
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+def leaves(value, path=()):
+    """Every place in a document, as the path of keys and indexes to it."""
+    yield path
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from leaves(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from leaves(child, (*path, index))
+
+
+def valid_payload() -> dict:
+    return payload(
+        [
+            raw_message("text", {"body": "Lampu mati"}),
+            raw_message("image", {"id": "1234", "mime_type": "image/jpeg", "caption": "Foto"}),
+            raw_message("location", {"latitude": -7.0, "longitude": 110.4, "address": "Jl."}),
+        ],
+        [status("wamid.Y", "failed", "6281", [{"code": 1, "title": "x"}])],
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_any_change_anywhere_in_a_payload_is_read_or_a_4xx_never_an_error(data):
+    body = valid_payload()
+    places = [p for p in leaves(body) if p]
+    path = data.draw(st.sampled_from(places))
+    parent = body
+    for step in path[:-1]:
+        parent = parent[step]
+    if data.draw(st.booleans()) and isinstance(parent, dict):
+        parent.pop(path[-1])
+    else:
+        parent[path[-1]] = data.draw(JSON)
+    try:
+        messages, statuses = webhook.read_payload(body)
+    except ApiError as refused:
+        assert 400 <= refused.status < 500
+        return
+    # What passes is what the adapter's core reads without complaint.
+    for found in messages:
+        if found["kind"] != "unsupported":
+            core.parse_message(found)
+    for found in statuses:
+        core.parse_status(found)
+
+
+@settings(max_examples=200, deadline=None)
+@given(JSON)
+def test_any_json_document_is_read_or_a_4xx(value):
+    try:
+        webhook.read_payload(value)
+    except ApiError as refused:
+        assert 400 <= refused.status < 500
