@@ -340,3 +340,22 @@ def test_the_result_goes_by_whatsapp_and_a_rating_reply_closes_the_complaint(api
     db = stack.database("reporting")
     dumped = str([list(db[name].find()) for name in db.list_collection_names()])
     assert sender[2:] not in dumped
+
+
+def test_a_receipt_the_api_refused_at_first_is_sent_once_later(api, stack, graph):
+    sender = number()
+    graph.fail_next(3)
+    send_text(api, sender)
+    [receipt] = answers(graph, sender, timeout=40)
+    ticket = ticket_in(text_of(receipt))
+    delivery = wait_for(
+        lambda: stack.database("whatsapp").deliveries.find_one(
+            {"ticket": ticket, "status": "delivered"}
+        ),
+        20,
+        "the delivery record",
+    )
+    assert delivery["attempts"] >= 2 and delivery["provider_ref"] == receipt["_id"]
+    assert [entry["result"] for entry in delivery["log"]][-1] == "delivered"
+    time.sleep(2)
+    assert len(graph.sent_to(sender)) == 1
