@@ -18,7 +18,9 @@ from services.contracts.reference import Channel
 
 log = logging.getLogger(__name__)
 # A status callback that overtook the save of its message's send is tried again this long.
-UNMATCHED_FOR = timedelta(hours=1)
+UNMATCHED_FOR = timedelta(minutes=10)
+# Meta redelivers a message for up to a day: what it took is kept that long.
+GATHERED_FOR = timedelta(days=2)
 
 
 class WhatsAppService:
@@ -45,12 +47,15 @@ class WhatsAppService:
         self.book.status(core.parse_status(event["data"]), datetime.now(UTC))
 
     @timer(interval=30)
-    def match_statuses(self) -> None:
+    def sweep(self) -> None:
         """Callbacks that came before the send's answer was saved (rare: a race of
-        milliseconds), applied once their delivery is known. Idempotent."""
+        milliseconds), applied once their delivery is known; and what is no longer
+        needed, removed. Idempotent, so every instance may run it."""
         now = datetime.now(UTC)
         for status in self.book.unmatched_statuses(now, UNMATCHED_FOR):
-            self.book.status(status, now)
+            if self.book.status(status, now):
+                self.book.matched(status)
+        self.book.forget_gathered(now, GATHERED_FOR)
 
     @subscribe(EventType.REPORTER_NOTIFIED)
     def on_notified(self, event: Envelope) -> None:
@@ -82,7 +87,7 @@ class WhatsAppService:
         if ticket is not None:
             self.book.reply_received(message, ticket, now)
             return
-        plan = self.book.gathered(message)
+        plan = self.book.gathered(message, now)
         body = core.complaint_body(message.text, message.sender, plan["location"])
         files = self._photos(message, plan["media"])
         receipt = submit_or_refuse(self.intake, Channel.WHATSAPP, body, key, files)

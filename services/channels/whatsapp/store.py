@@ -52,6 +52,7 @@ class WhatsAppBook:
                     "location": message.location,
                     "sent_at": message.sent_at,
                     "taken_by": None,
+                    "kept_at": now,
                 }
             },
             upsert=True,
@@ -59,7 +60,7 @@ class WhatsAppBook:
         text = core.kept_answer(message.kind, self.gather)
         self._answer(message, "kept", text, now)
 
-    def gathered(self, message: core.Message) -> dict:
+    def gathered(self, message: core.Message, now: datetime) -> dict:
         """What a new complaint takes along: its own photo or location, and those its
         sender sent without words shortly before it. Decided once per message and kept,
         so a redelivered message builds the very same complaint (intake would refuse a
@@ -82,7 +83,8 @@ class WhatsAppBook:
             media.append(message.media_id)
         locations = [d["location"] for d in waiting if d.get("location")]
         location = message.location or (locations[-1] if locations else None)
-        plan = {"media": media[:10], "location": location, "drafts": [d["_id"] for d in waiting]}
+        drafts = [d["_id"] for d in waiting]
+        plan = {"media": media[:10], "location": location, "drafts": drafts, "at": now}
         return self.db.gathered.find_one_and_update(
             {"_id": message.message_id},
             {"$setOnInsert": plan},
@@ -187,18 +189,28 @@ class WhatsAppBook:
             return to_change(state["ticket"], (change, events), now)
 
         self.deliveries.aggregates.change(doc["_id"], decide)
-        self.db.statuses.update_many(
-            {"message_id": status.message_id, "status": status.status}, {"$set": {"matched": True}}
-        )
         return True
 
     def unmatched_statuses(self, now: datetime, within: timedelta) -> list[core.Status]:
-        """Callbacks that came before their delivery was saved, to try again."""
-        query = {"matched": False, "first_seen": {"$gte": now - within}}
+        """Callbacks that came before their delivery was saved, to try again; those
+        older than `within` are forgotten (they name a message this adapter never sent:
+        a staff notice from the same number)."""
+        self.db.statuses.delete_many({"first_seen": {"$lt": now - within}})
         return [
             core.Status(d["message_id"], d["status"], _utc(d["at"]), d.get("error"))
-            for d in self.db.statuses.find(query).limit(100)
+            for d in self.db.statuses.find({"matched": False}).limit(100)
         ]
+
+    def matched(self, status: core.Status) -> None:
+        self.db.statuses.update_one(
+            {"_id": f"{status.message_id}:{status.status}"}, {"$set": {"matched": True}}
+        )
+
+    def forget_gathered(self, now: datetime, after: timedelta) -> None:
+        """Photos and locations that waited long enough, and what complaints took: kept
+        only while WhatsApp may still redeliver the message (it retries for a day)."""
+        self.db.drafts.delete_many({"kept_at": {"$lt": now - after}})
+        self.db.gathered.delete_many({"at": {"$lt": now - after}})
 
     def _answer(self, message: core.Message, about: str, text: str, now: datetime) -> None:
         """An answer to a message that is no complaint's notice (keyed by the message, so
@@ -256,7 +268,10 @@ class WhatsAppStore(AdapterStore):
         self.db.deliveries.create_index("provider_ref", sparse=True)
         self.db.conversations.create_index([("sender", 1), ("opened_at", -1)])
         self.db.drafts.create_index([("sender", 1), ("taken_by", 1), ("sent_at", 1)])
-        self.db.statuses.create_index([("matched", 1), ("first_seen", 1)])
+        self.db.statuses.create_index("matched")
+        self.db.statuses.create_index("first_seen")
+        self.db.drafts.create_index("kept_at")
+        self.db.gathered.create_index("at")
 
     def domain(self, to_relay: list) -> WhatsAppBook:
         deliveries = self.deliveries(to_relay)
