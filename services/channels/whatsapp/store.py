@@ -84,7 +84,8 @@ class WhatsAppBook:
         locations = [d["location"] for d in waiting if d.get("location")]
         location = message.location or (locations[-1] if locations else None)
         drafts = [d["_id"] for d in waiting]
-        plan = {"media": media[:10], "location": location, "drafts": drafts, "at": now}
+        # At most what intake takes per complaint: the latest, its own photo last.
+        plan = {"media": media[-10:], "location": location, "drafts": drafts, "at": now}
         return self.db.gathered.find_one_and_update(
             {"_id": message.message_id},
             {"$setOnInsert": plan},
