@@ -74,7 +74,7 @@ OUTBOXES = (
     ("dispatch", "cases"),
     ("sla", "clocks"),
     ("desk", "letters"),
-    *((adapter, "deliveries") for adapter in ("sms", "social", "lapor", "desk")),
+    *((adapter, "deliveries") for adapter in ("sms", "social", "lapor", "desk", "whatsapp")),
 )
 # How the gateway stores an app client's Idempotency-Key (gateway/routes/complaints.py).
 APP_KEY_SCOPE = f"{Channel.SAPAMBAKITA}:"

@@ -33,6 +33,7 @@ from gateway.routes import (
     staff,
     triage,
     users,
+    whatsapp,
 )
 from gateway.rpc import RpcClient
 from gateway.staff_directory import resync
@@ -93,6 +94,8 @@ ROUTES = [
     Route("/api/v1/desk/complaints", desk.record, methods=["POST"]),
     Route("/api/v1/channels/sms/messages", channels.sms, methods=["POST"]),
     Route("/api/v1/channels/social/messages", channels.social, methods=["POST"]),
+    Route("/webhooks/whatsapp", whatsapp.verify, methods=["GET"]),
+    Route("/webhooks/whatsapp", whatsapp.receive, methods=["POST"]),
     Route(TICKET, complaints.track),
     Route(TICKET + "/classify", staff.classify, methods=["POST"]),
     Route(TICKET + "/reject", staff.reject, methods=["POST"]),

@@ -20,6 +20,10 @@
 | ADUAN_THROTTLE_WINDOW | 600 | the throttling window in seconds |
 | ADUAN_PAGE_SECRET | (random) | signs the pages' CSRF tokens and receipt cookies (scripts/run |
 |   |   | generates one); random per process if unset: forms then fail after a restart |
+| ADUAN_WHATSAPP_APP_SECRET | (none) | the Meta app's secret: signs the WhatsApp webhook |
+|   |   | (X-Hub-Signature-256); unset: that webhook answers 503 |
+| ADUAN_WHATSAPP_VERIFY_TOKEN | (none) | the token Meta's verification handshake must give |
+|   |   | (scripts/run generates one) |
 | ADUAN_SESSION_IDLE | 1800 | seconds without a request after which a staff page session ends |
 |   |   | (sign in again); the token's own ADUAN_TOKEN_TTL still applies |
 """
@@ -50,6 +54,8 @@ class GatewaySettings:
     throttle_window: float
     page_secret: str
     session_idle: int = 1800
+    whatsapp_app_secret: str = ""
+    whatsapp_verify_token: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "GatewaySettings":
@@ -77,4 +83,6 @@ class GatewaySettings:
             # Without a configured secret the pages still work, for this process's life.
             page_secret=env.get("ADUAN_PAGE_SECRET") or secrets.token_hex(32),
             session_idle=int(env.get("ADUAN_SESSION_IDLE", "1800")),
+            whatsapp_app_secret=env.get("ADUAN_WHATSAPP_APP_SECRET", ""),
+            whatsapp_verify_token=env.get("ADUAN_WHATSAPP_VERIFY_TOKEN", ""),
         )

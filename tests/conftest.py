@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.mail import MailServer
+from tests.support.meta import APP_SECRET, VERIFY_TOKEN, GraphApi
 from tests.support.processes import MongoServer, Stack, VirtualHost
 from tests.support.providers import StandIn
 
@@ -52,7 +53,7 @@ def providers():
         "sms": StandIn(),
         "social": StandIn(),
         "lapor": StandIn(),
-        "whatsapp": StandIn(),
+        "whatsapp": GraphApi(),
         "mail": MailServer(),
     }
     yield played
@@ -75,6 +76,10 @@ def provider_env(providers) -> dict:
         "ADUAN_WHATSAPP_URL": providers["whatsapp"].url,
         "ADUAN_WHATSAPP_PHONE_NUMBER_ID": WHATSAPP_NUMBER_ID,
         "ADUAN_WHATSAPP_TOKEN": providers["whatsapp"].token,
+        "ADUAN_WHATSAPP_APP_SECRET": APP_SECRET,
+        "ADUAN_WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
+        "ADUAN_WHATSAPP_TEMPLATE": "aduan_pemberitahuan",
+        "ADUAN_WHATSAPP_GATHER_WAIT": "600",
         "ADUAN_SMS_WEBHOOK_SECRET": SMS_SECRET,
         "ADUAN_SOCIAL_WEBHOOK_SECRET": SOCIAL_SECRET,
         "ADUAN_DELIVERY_INTERVAL": "0.3",

@@ -54,6 +54,8 @@ NOT_IN_TIMELINE = frozenset(
         EventType.SLA_CLOSING_DUE,
         EventType.SMS_RECEIVED,
         EventType.SOCIAL_RECEIVED,
+        EventType.WHATSAPP_RECEIVED,
+        EventType.WHATSAPP_STATUS,
     }
 )
 
@@ -69,6 +71,7 @@ DELIVERY_LABELS: dict[str, str] = {
     "in_app": "dapat dibaca di halaman ini",
     "pending": "menunggu dikirim",
     "delivered": "terkirim",
+    "read": "terkirim dan dibaca",
     "failed": "gagal dikirim",
     "ready": "surat siap dikirim",
 }

@@ -30,7 +30,8 @@ PAGE_HEADERS = {
     "permissions-policy": "geolocation=(self), camera=(), microphone=()",
 }
 # Paths that answer for programs, not people: their answers stay as the API defines them.
-NOT_PAGES = ("/api/", "/healthz", "/readyz", "/metrics")
+# Meta calls /webhooks/whatsapp: a machine, answered in JSON like the API.
+NOT_PAGES = ("/api/", "/webhooks/", "/healthz", "/readyz", "/metrics")
 
 
 def is_page(path: str) -> bool:

@@ -26,6 +26,7 @@ CHANNEL_LABELS: dict[str, str] = {
     "sapambakita": "SapaMbakIta / situs web",
     "sms": "SMS",
     "media_sosial": "Media sosial",
+    "whatsapp": "WhatsApp",
     "lapor": "SP4N-LAPOR!",
     "tatap_muka": "Tatap muka",
     "surat": "Surat",

@@ -106,7 +106,18 @@ async def accept(
             "this signed request was received already; sign each delivery anew "
             "(a new X-Aduan-Timestamp)",
         )
-    event = {
+    try:
+        await request.app.state.rpc.publish(envelope(event_type, data))
+    except ApiError:
+        # Not queued: the provider's retry of this very request must be accepted.
+        await run_in_threadpool(request.app.state.replays.forget, signed)
+        raise
+    return JSONResponse({"accepted": True, "message_id": message_id}, status_code=202)
+
+
+def envelope(event_type: EventType, data: dict) -> dict:
+    """A channel's message as an event: no ticket yet (intake gives it)."""
+    return {
         "event_id": uuid.uuid4().hex,
         "type": str(event_type),
         "version": SCHEMA_VERSION,
@@ -114,13 +125,6 @@ async def accept(
         "ticket": "",
         "data": data,
     }
-    try:
-        await request.app.state.rpc.publish(event)
-    except ApiError:
-        # Not queued: the provider's retry of this very request must be accepted.
-        await run_in_threadpool(request.app.state.replays.forget, signed)
-        raise
-    return JSONResponse({"accepted": True, "message_id": message_id}, status_code=202)
 
 
 def sms_part(part: object) -> dict:

@@ -17,11 +17,16 @@ class Submitted:
     refusal: str | None
 
 
-def submit_or_refuse(intake, channel: str, body: dict, idempotency_key: str) -> Submitted:
-    """Submits a channel message to intake. A message that is not a valid complaint is
-    a refusal to answer, not an error to retry; any other failure raises (retried)."""
+def submit_or_refuse(
+    intake, channel: str, body: dict, idempotency_key: str, files: list[dict] | None = None
+) -> Submitted:
+    """Submits a channel message to intake, with the photos it carried (`files` as
+    intake takes uploads). A message that is not a valid complaint is a refusal to
+    answer, not an error to retry; any other failure raises (retried)."""
     try:
-        receipt = intake.submit(channel=str(channel), body=body, idempotency_key=idempotency_key)
+        receipt = intake.submit(
+            channel=str(channel), body=body, idempotency_key=idempotency_key, files=files or []
+        )
     except CommandRejected as refusal:
         if refusal.code != ErrorCode.INVALID_FIELD:
             raise

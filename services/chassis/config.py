@@ -6,7 +6,7 @@
 | ADUAN_MONGO_URI | mongodb://127.0.0.1:27017/ | any MongoDB; production: a replica set |
 | ADUAN_DB_PREFIX | aduan | each service owns the database PREFIX_SERVICE |
 | ADUAN_MONGO_WRITE_CONCERN | majority | "majority" or a number of nodes; journaled always |
-| ADUAN_METRICS_PORT_<SERVICE> | 9101..9111 | Prometheus port of that service; 0 turns it off |
+| ADUAN_METRICS_PORT_<SERVICE> | 9101..9112 | Prometheus port of that service; 0 turns it off |
 | ADUAN_METRICS_ADDR | 127.0.0.1 | address the metrics port listens on |
 | ADUAN_RELAY_INTERVAL | 1.0 | seconds between sweeps for events left in an outbox |
 | ADUAN_RETRY_DELAY_MS | 2000 | wait before a failed event is tried again |
@@ -34,6 +34,7 @@ DEFAULT_METRICS_PORTS = {
     "desk": 9109,
     "agency_hooks": 9110,
     "staff_notices": 9111,
+    "whatsapp": 9112,
 }
 
 

@@ -23,20 +23,44 @@ def request_json(
     headers = {"Accept": "application/json"}
     if data is not None:
         headers["Content-Type"] = "application/json"
+    raw, _ = _exchange(method, url, data, headers, token, timeout)
+    try:
+        return json.loads(raw) if raw else {}
+    except json.JSONDecodeError:
+        raise DeliveryFailed(f"{method} {url}: the answer is not JSON") from None
+
+
+def request_bytes(
+    url: str, token: str | None, max_bytes: int, timeout: float = 30.0
+) -> tuple[bytes, str]:
+    """A file the provider serves (a photo a resident sent) and its Content-Type; refused
+    for good when it is larger than `max_bytes` (reading on would not make it fit)."""
+    raw, content_type = _exchange("GET", url, None, {}, token, timeout, max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise DeliveryFailed(f"GET {url}: larger than {max_bytes} bytes", permanent=True)
+    return raw, content_type
+
+
+def _exchange(
+    method: str,
+    url: str,
+    data: bytes | None,
+    headers: dict,
+    token: str | None,
+    timeout: float,
+    limit: int | None = None,
+) -> tuple[bytes, str]:
     if token:
-        headers["Authorization"] = f"Bearer {token}"
+        headers = headers | {"Authorization": f"Bearer {token}"}
     request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            raw = response.read()
+            return response.read(limit), response.headers.get("Content-Type", "")
     except urllib.error.HTTPError as error:
         detail = error.read()[:300].decode(errors="replace")
         # 408, 429 and 5xx are the provider's trouble, and pass; other 4xx will not.
         permanent = 400 <= error.code < 500 and error.code not in (408, 429)
         raise DeliveryFailed(f"{method} {url}: HTTP {error.code} {detail}", permanent) from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError, ValueError) as error:
+        # ValueError: a URL urllib cannot use (the provider named a file by a bad link).
         raise DeliveryFailed(f"{method} {url}: {error}") from None
-    try:
-        return json.loads(raw) if raw else {}
-    except json.JSONDecodeError:
-        raise DeliveryFailed(f"{method} {url}: the answer is not JSON") from None

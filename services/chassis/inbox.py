@@ -15,6 +15,7 @@ from pymongo.errors import ConnectionFailure, OperationFailure
 
 from services.chassis import metrics
 from services.chassis.config import Settings
+from services.chassis.http import DeliveryFailed
 from services.chassis.publisher import EventPublisher
 from services.chassis.topology import (
     dead_queue,
@@ -87,6 +88,10 @@ class Subscription(Consumer):
             return error.has_error_label("RetryableWriteError")
         if isinstance(error, CommandRejected):  # a service called over RPC had a backend down
             return error.code == ErrorCode.BACKEND_UNAVAILABLE
+        if isinstance(error, DeliveryFailed):
+            # A provider the handler reads from (WhatsApp's media API) is down or not yet
+            # configured: like a database down, the event waits without using its tries.
+            return not error.permanent
         return isinstance(error, TRANSIENT_ERRORS)
 
     def _retry(self, message, attempts: int, error: BaseException) -> None:

@@ -19,6 +19,7 @@ SERVICES = {
     "desk": "services.desk.service:DeskService",
     "agency_hooks": "services.agency_hooks.service:AgencyHooksService",
     "staff_notices": "services.staff_notices.service:StaffNoticesService",
+    "whatsapp": "services.channels.whatsapp.service:WhatsAppService",
 }
 # Options a service takes, as environment variables its store reads: agency_hooks can
 # run as one process per agency (`aduan-service agency_hooks --agency dpu`).

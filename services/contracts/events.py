@@ -64,6 +64,9 @@ class EventType(StrEnum):
     # adapter. They carry the sender's identity, so only that adapter subscribes.
     SMS_RECEIVED = "channel.sms.received"
     SOCIAL_RECEIVED = "channel.media_sosial.received"
+    WHATSAPP_RECEIVED = "channel.whatsapp.received"
+    # What became of a message the city sent by WhatsApp (sent, delivered, read, failed).
+    WHATSAPP_STATUS = "channel.whatsapp.status"
 
 
 class Envelope(TypedDict):
@@ -354,6 +357,29 @@ class SocialReceived(TypedDict):
     received_at: str
 
 
+class WhatsAppReceived(TypedDict):
+    """One message to the city's WhatsApp number, as the gateway read it from the Cloud
+    API's webhook. kind: text | image | location | unsupported (audio, stickers...)."""
+
+    message_id: str  # WhatsApp's wamid
+    sender: str  # +62...
+    kind: str
+    text: str  # the text, or an image's caption; "" otherwise
+    sent_at: str  # when WhatsApp took it from the sender (its session window starts)
+    received_at: str
+    media: NotRequired[dict]  # {"id": str, "mime_type": str}: fetched through the API
+    location: NotRequired[dict]  # {"lat": float, "lon": float, "name"?: str, "address"?: str}
+
+
+class WhatsAppStatus(TypedDict):
+    """WhatsApp's word on a message the adapter sent; never the recipient's number."""
+
+    message_id: str  # the wamid the messages endpoint answered with
+    status: str  # sent | delivered | read | failed
+    at: str
+    error: NotRequired[str]
+
+
 class SlaResumed(TypedDict):
     paused_working_days: int
 
@@ -413,6 +439,11 @@ SUBSCRIPTIONS: dict[str, tuple[EventType, ...]] = {
     "social": (EventType.SOCIAL_RECEIVED, EventType.REPORTER_NOTIFIED),
     "lapor": (EventType.REPORTER_NOTIFIED,),
     "desk": (EventType.REPORTER_NOTIFIED,),
+    "whatsapp": (
+        EventType.WHATSAPP_RECEIVED,
+        EventType.WHATSAPP_STATUS,
+        EventType.REPORTER_NOTIFIED,
+    ),
     # Signed webhooks to the agencies' systems (services/agency_hooks/core.py HOOK_EVENTS).
     "agency_hooks": (
         EventType.COMPLAINT_FORWARDED,

@@ -21,6 +21,7 @@ class Channel(StrEnum):
     LAPOR = "lapor"
     SAPAMBAKITA = "sapambakita"
     MEDIA_SOSIAL = "media_sosial"
+    WHATSAPP = "whatsapp"
 
 
 class Category(StrEnum):

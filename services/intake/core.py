@@ -20,8 +20,9 @@ EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 
 SUBMISSION_FIELDS = ("reporter", "title", "description", "location", "category", "media")
 # Channels that deliver free text: intake derives title and kecamatan from it.
-TEXT_CHANNELS = (Channel.SMS, Channel.MEDIA_SOSIAL)
-MESSAGE_FIELDS = ("reporter", "text", "media")
+TEXT_CHANNELS = (Channel.SMS, Channel.MEDIA_SOSIAL, Channel.WHATSAPP)
+# A WhatsApp message may carry a shared location (lat, lon) beside the text.
+MESSAGE_FIELDS = ("reporter", "text", "media", "location")
 URL_PATTERN = re.compile(r"^https?://[^\s]{3,500}$")
 KECAMATAN_IN_TEXT = [
     (re.compile(rf"\b{re.escape(name.casefold())}\b"), name)
@@ -69,6 +70,13 @@ CHANNEL_RULES: dict[str, ChannelRule] = {
     Channel.SMS: ChannelRule(
         ("phone",),
         "the sender's number is required",
+        named=False,
+        located=False,
+        anonymous_by_link=False,
+    ),
+    Channel.WHATSAPP: ChannelRule(
+        ("phone",),
+        "the sender's WhatsApp number is required",
         named=False,
         located=False,
         anonymous_by_link=False,
@@ -126,7 +134,11 @@ def phone_key(phone: str | None) -> str:
 # the account). Only there is "the same reporter" known: a phone or e-mail typed into the
 # app or at a desk proves nothing, and matching on it would let anyone confirm who
 # reported a complaint by re-sending its text with a guessed number.
-VERIFIED_SENDER = {Channel.SMS: "phone", Channel.MEDIA_SOSIAL: "handle"}
+VERIFIED_SENDER = {
+    Channel.SMS: "phone",
+    Channel.WHATSAPP: "phone",
+    Channel.MEDIA_SOSIAL: "handle",
+}
 
 
 def sender_on(complaint: dict, channel: str) -> str | None:
@@ -177,9 +189,12 @@ def from_text(message: dict) -> dict:
     message = fields.obj(message, "", MESSAGE_FIELDS)
     text = fields.text(message, "text", "text", min_len=10, max_len=5000)
     body = {"reporter": message.get("reporter"), "title": title_of(text), "description": text}
+    location = message.get("location", {})
     kecamatan = kecamatan_in(text)
-    if kecamatan:
-        body["location"] = {"kecamatan": kecamatan}
+    if kecamatan and isinstance(location, dict):
+        location = {**location, "kecamatan": kecamatan}
+    if location != {}:  # parse_location refuses one that is not an object
+        body["location"] = location
     if "media" in message:
         body["media"] = message["media"]
     return body
@@ -424,7 +439,7 @@ def recipient(complaint: dict) -> str:
     """Whom a channel's notice reaches, recorded with it (staff read it masked:
     staff_recipient)."""
     reporter, channel = complaint["reporter"], complaint["channel"]
-    if channel == Channel.SMS:
+    if channel in (Channel.SMS, Channel.WHATSAPP):
         return reporter["phone"]
     if channel == Channel.MEDIA_SOSIAL:
         return reporter["handle"]
@@ -459,7 +474,7 @@ def staff_recipient(channel: str, reporter: dict) -> str:
     digits of an SMS number, the first two characters of a social account, and a desk
     reporter's name (given to an officer at the desk or signed on the letter) but never
     the postal address, which the desk asks for only to print the letter."""
-    if channel == Channel.SMS:
+    if channel in (Channel.SMS, Channel.WHATSAPP):
         return masked_phone(reporter.get("phone") or "")
     if channel == Channel.MEDIA_SOSIAL:
         return masked_handle(reporter.get("handle") or "")

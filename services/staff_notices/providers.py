@@ -8,7 +8,8 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate
 
-from services.chassis.http import DeliveryFailed, request_json
+from services.chassis.cloud_api import CloudApi
+from services.chassis.http import DeliveryFailed
 
 SECURITY = ("starttls", "tls", "none")
 
@@ -77,36 +78,16 @@ class Smtp:
 
 
 class WhatsApp:
-    """POST {base}/{phone_number_id}/messages with a bearer token, as the WhatsApp Cloud
-    API takes a text message; the answer's messages[0].id is kept.
-
-    | variable | default | meaning |
-    |---|---|---|
-    | ADUAN_WHATSAPP_URL | (none) | the API's base (https://graph.facebook.com/v21.0);
-      WhatsApp notices wait until it is set |
-    | ADUAN_WHATSAPP_PHONE_NUMBER_ID | (none) | the city's sending number's id |
-    | ADUAN_WHATSAPP_TOKEN | (none) | bearer token |
-    """
+    """A text message through the WhatsApp Cloud API (services/chassis/cloud_api.py, which
+    names its settings); the answer's message id is kept."""
 
     def __init__(self, env: dict) -> None:
-        self.base_url = env.get("ADUAN_WHATSAPP_URL", "").rstrip("/")
-        self.number_id = env.get("ADUAN_WHATSAPP_PHONE_NUMBER_ID", "")
-        self.token = env.get("ADUAN_WHATSAPP_TOKEN", "")
+        self.api = CloudApi.from_env(env)
 
     def send(self, delivery: dict) -> str:
-        if not (self.base_url and self.number_id):
-            raise DeliveryFailed("ADUAN_WHATSAPP_URL or ADUAN_WHATSAPP_PHONE_NUMBER_ID is not set")
-        body = {
-            "messaging_product": "whatsapp",
-            "recipient_type": "individual",
-            "to": delivery["to"]["address"].lstrip("+"),
-            "type": "text",
-            "text": {"preview_url": False, "body": delivery["text"][:4096]},
-        }
-        url = f"{self.base_url}/{self.number_id}/messages"
-        answer = request_json("POST", url, body, self.token)
-        messages = answer.get("messages") or [{}]
-        return str(messages[0].get("id", ""))
+        text = {"preview_url": False, "body": delivery["text"][:4096]}
+        to = delivery["to"]["address"].lstrip("+")
+        return self.api.send({"to": to, "type": "text", "text": text})
 
 
 class ByMedium:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from gateway.signature import sign
 from tests.conftest import SMS_SECRET, SOCIAL_SECRET
+from tests.support import meta
 from tests.support.api import Api, complaint
 
 pytestmark = pytest.mark.e2e
@@ -80,6 +81,8 @@ def test_json_nested_a_thousand_deep_is_400_everywhere(api, stack):
     deep_object = ('{"a":' * 1000 + "1" + "}" * 1000).encode()
     assert_refused(signed_post(api, "sms/messages", deep_object, SMS_SECRET), 400)
     assert_refused(signed_post(api, "social/messages", raw, SOCIAL_SECRET), 400)
+    signed = {"X-Hub-Signature-256": meta.sign(deep_object)}
+    assert_refused(api.http.post("/webhooks/whatsapp", content=deep_object, headers=signed), 400)
     assert stored(stack) == before
 
 
@@ -284,6 +287,7 @@ ENDPOINTS = [
     ("POST", "/api/v1/sla/policies", "supervisor1"),
     ("POST", "/api/v1/channels/sms/messages", SMS_SECRET),
     ("POST", "/api/v1/channels/social/messages", SOCIAL_SECRET),
+    ("POST", "/webhooks/whatsapp", meta.APP_SECRET),
 ]
 
 
@@ -300,6 +304,8 @@ def test_arbitrary_json_to_every_endpoint_is_never_a_5xx(api, ticket, endpoint, 
     if who in (SMS_SECRET, SOCIAL_SECRET):
         stamp = str(int(time.time()))
         headers |= {"X-Aduan-Timestamp": stamp, "X-Aduan-Signature": sign(who, stamp, raw)}
+    elif who == meta.APP_SECRET:  # signed as Meta signs: the raw body alone
+        headers["X-Hub-Signature-256"] = meta.sign(raw)
     elif who:
         headers |= api.login(who)
     response = api.http.request(method, path, content=raw, headers=headers)

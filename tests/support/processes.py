@@ -18,7 +18,9 @@ from services.contracts.events import SUBSCRIPTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 CORE_SERVICES = ("intake", "triage", "dispatch", "sla", "reporting")
-ADAPTERS = ("sms", "social", "lapor", "desk", "staff_notices")
+ADAPTERS = ("sms", "social", "lapor", "desk", "staff_notices", "whatsapp")
+# Services whose package is not services/NAME (the channel adapters' group).
+MODULES = {"whatsapp": "services.channels.whatsapp"}
 # Services beside the core that agencies integrate through.
 INTEGRATIONS = ("agency_hooks",)
 SERVICES = CORE_SERVICES + ADAPTERS + INTEGRATIONS
@@ -170,7 +172,8 @@ class Stack:
 
     # processes
     def start(self, name: str, **env) -> subprocess.Popen:
-        module = "gateway" if name == "gateway" else f"services.{name.split('#')[0]}"
+        service = name.split("#")[0]
+        module = "gateway" if name == "gateway" else MODULES.get(service, f"services.{service}")
         log_path = self.log_dir / f"{self.prefix}-{name.replace('#', '-')}.log"
         with open(log_path, "ab") as log:
             process = subprocess.Popen(

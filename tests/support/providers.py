@@ -14,7 +14,7 @@ from tests.support.processes import free_port
 
 
 class StandIn:
-    def __init__(self, token: str = "provider-token") -> None:
+    def __init__(self, token: str = "provider-token", handler: type | None = None) -> None:
         self.token = token
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -24,7 +24,7 @@ class StandIn:
         self.failures_left = 0
         self.items: list[dict] = []  # what the LAPOR! side hands to the city
         self.polls = 0
-        handler = type("Handler", (_Handler,), {"stand_in": self})
+        handler = type("Handler", (handler or _Handler,), {"stand_in": self})
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()

@@ -1,0 +1,3 @@
+from services.chassis.launch import main
+
+main(["whatsapp"])
