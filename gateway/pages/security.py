@@ -30,7 +30,7 @@ PAGE_HEADERS = {
     "permissions-policy": "geolocation=(self), camera=(), microphone=()",
 }
 # Paths that answer for programs, not people: their answers stay as the API defines them.
-NOT_PAGES = ("/api/", "/healthz", "/readyz", "/metrics")
+NOT_PAGES = ("/api/", "/open311/", "/healthz", "/readyz", "/metrics")
 
 
 def is_page(path: str) -> bool:

@@ -17,6 +17,8 @@ class Channel(StrEnum):
     LAPOR = "lapor"
     SAPAMBAKITA = "sapambakita"
     MEDIA_SOSIAL = "media_sosial"
+    # Third-party apps speaking Open311 GeoReport v2 (docs/open311.md).
+    OPEN311 = "open311"
 
 
 class Category(StrEnum):

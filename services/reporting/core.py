@@ -127,6 +127,8 @@ def _apply(view: dict, event: dict) -> None:
             "received_at": received_at,
             "month": received_at.astimezone(JAKARTA).strftime("%Y-%m"),
             "channel": data["channel"],
+            # The reporter's category (a hint for officers; Open311's service_code).
+            "category_hint": data.get("category_hint"),
             "title": data["title"],
             "description": data["description"],
             "confidential": data["confidential"],
@@ -386,6 +388,15 @@ def monthly_summary(month: str, counts: list[tuple[str | None, str | None, int]]
         "rejected": by_status[str(Status.REJECTED)],
         "resolution_rate": round(resolved / valid, 4) if valid else None,
     }
+
+
+def channel_counts(rows: list[tuple[str | None, int]]) -> dict[str, int]:
+    """The month's complaints by the channel they came in on, every channel named."""
+    counts = {str(c): 0 for c in Channel}
+    for channel, n in rows:
+        if channel in counts:
+            counts[channel] += n
+    return counts
 
 
 def rating_summary(rows: list[tuple[str | None, str | None, int, int]]) -> dict:

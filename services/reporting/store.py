@@ -13,6 +13,7 @@ from services.chassis.bulk import Application, apply_many
 from services.chassis.store import MongoStore
 from services.contracts.events import Envelope
 from services.reporting import core, overview
+from services.reporting.public_list import PublicQuery, mongo_filter, public_item
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,16 @@ class ReadModel:
         )
         return [core.worklist_item(view) for view in cursor]
 
+    def public_list(self, query: PublicQuery) -> list[dict]:
+        """The complaints of `query`, newest first, as the public may see them; the
+        `received_at` index bounds the read to the query's days."""
+        cursor = (
+            self.views.collection.find(mongo_filter(query), {"events": 0})
+            .sort([("received_at", -1)])
+            .limit(query.limit)
+        )
+        return [public_item(view) for view in cursor]
+
     def open_counts(self) -> list[tuple]:
         """(agency, sla_state, count) of the open complaints."""
         rows = self.views.collection.aggregate(
@@ -119,6 +130,16 @@ class ReadModel:
         )
         return [(row["_id"].get("category"), row["_id"].get("status"), row["n"]) for row in rows]
 
+    def monthly_channels(self, start: datetime, end: datetime) -> list[tuple]:
+        """(channel, count) of the complaints received in [start, end)."""
+        rows = self.views.collection.aggregate(
+            [
+                {"$match": {"received_at": {"$gte": start, "$lt": end}}},
+                {"$group": {"_id": "$channel", "n": {"$sum": 1}}},
+            ]
+        )
+        return [(row["_id"], row["n"]) for row in rows]
+
     def monthly_ratings(self, month: str) -> list[tuple]:
         """(agency, category, rating, count) of the ratings given in `month`."""
         rows = self.views.collection.aggregate(
@@ -156,7 +177,7 @@ class ReportingStore(MongoStore):
         self.db.views.create_index([("status", 1), ("deadline.due_at", 1)])
         self.db.views.create_index([("status", 1), ("urgent", -1), ("deadline.due_at", 1)])
         self.db.views.create_index([("agency", 1), ("status", 1)])
-        self.db.views.create_index("received_at")
+        self.db.views.create_index("received_at")  # the month's counts, the public list
         self.db.views.create_index("rating_month", sparse=True)  # the month's ratings
         self.db.views.create_index([("status", 1), ("received_at", 1)])  # the oldest open
 
