@@ -12,7 +12,7 @@ CITY = "Kota Semarang"
 
 def service_request(item: dict, agency_names: dict[str, str]) -> dict:
     """One `request` of GET requests and GET requests/{id}, in the specification's order."""
-    code = item.get("category") or item.get("category_hint")
+    code = item.get("public_category")
     location = item.get("location") or {}
     agency = item.get("agency")
     return {

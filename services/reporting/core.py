@@ -113,7 +113,14 @@ def worklist_fields(view: dict) -> dict:
     return {
         "work_category": view.get("category") or view.get("suggested_category"),
         "search_text": text.casefold(),
+        "public_category": public_category(view),
     }
+
+
+def public_category(view: dict) -> str | None:
+    """The category the public reads (Open311's service_code, which its public list
+    filters on): the officer's, else the one the reporter chose, never triage's guess."""
+    return view.get("category") or view.get("category_hint")
 
 
 def _apply(view: dict, event: dict) -> None:

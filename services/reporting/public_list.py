@@ -57,7 +57,7 @@ def mongo_filter(query: PublicQuery) -> dict:
     if query.statuses is not None:
         found["status"] = {"$in": list(query.statuses)}
     if query.categories is not None:
-        found["category"] = {"$in": list(query.categories)}
+        found["public_category"] = {"$in": list(query.categories)}
     return found
 
 
@@ -70,7 +70,7 @@ def public_item(view: dict) -> dict:
     return shown | {
         "updated_at": last["at"] if last else shown["received_at"],
         "status_note": last["note"] if last else None,
-        "category_hint": view.get("category_hint"),
+        "public_category": core.public_category(view),
         "location": public_location(view),
         "media": [] if view.get("confidential") else list(view.get("media") or []),
     }

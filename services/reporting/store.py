@@ -195,6 +195,7 @@ class ReportingStore(MongoStore):
         if self.db.migrations.find_one({"_id": WORKLIST_FIELDS_ADDED}) is not None:
             return
         fields = {"title": 1, "description": 1, "category": 1, "suggested_category": 1}
+        fields["category_hint"] = 1
         updates = [
             UpdateOne({"_id": view["_id"]}, {"$set": core.worklist_fields(view)})
             for view in self.db.views.find({"search_text": {"$exists": False}}, fields)

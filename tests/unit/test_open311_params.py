@@ -8,6 +8,7 @@ import pytest
 from gateway.errors import ApiError
 from gateway.open311 import params
 from gateway.open311.refusals import Refused, from_api_error
+from gateway.open311.routes import form_params, json_params
 
 NOW = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
 KEY = "o311_0123456789abcdef_" + "a" * 43
@@ -148,3 +149,17 @@ def test_intake_s_refusals_name_the_open311_parameter():
     assert from_api_error(kecamatan).description == "attribute[kecamatan]: must be"
     assert from_api_error(ApiError("unauthorized", "no")).status == 403
     assert from_api_error(ApiError("not_found", "no")).status == 404
+
+
+def test_a_form_is_read_as_utf8_and_json_as_the_same_parameters():
+    form = form_params(b"description=Jalan+r%C3%A9tak&attribute%5Bkecamatan%5D=Genuk&lat=")
+    assert refused(form_params, b"description=%FF").status == 400
+    assert form == {"description": ["Jalan rétak"], "attribute[kecamatan]": ["Genuk"], "lat": [""]}
+    assert refused(form_params, b"description=\xff").status == 400
+    with pytest.raises(ApiError) as nul:
+        form_params(b"description=a%00b")
+    assert nul.value.field == "description"
+    as_json = json_params({"lat": -7.05, "attribute": {"confidential": True}, "email": None})
+    assert as_json == {"lat": ["-7.05"], "attribute[confidential]": ["true"], "email": [""]}
+    assert refused(json_params, [1]).status == 400
+    assert refused(json_params, {"api_key": {"$gt": ""}}).status == 400

@@ -64,7 +64,9 @@ def test_an_item_is_the_public_view_with_its_last_change_and_place():
         "address": "Jl. Woltermonginsidi",
         "lat": -6.95,
     }
-    assert item["category_hint"] == "penerangan_transportasi"
+    assert item["public_category"] == "penerangan_transportasi"
+    unclassified = public_list.public_item(view(False))
+    assert unclassified["public_category"] == "penerangan_transportasi"  # the reporter's
     assert item["media"] == ["https://contoh.id/lampu.jpg"]
 
 
@@ -87,7 +89,7 @@ def test_the_query_is_one_indexed_clause_per_filter():
     assert public_list.mongo_filter(query) == {
         "received_at": {"$gte": query.start, "$lte": query.end},
         "status": {"$in": ["resolved", "closed"]},
-        "category": {"$in": ["penegakan_perda"]},
+        "public_category": {"$in": ["penegakan_perda"]},
     }
     by_id = public_list.public_query([TICKET], None, None, T0.isoformat(), T0.isoformat(), 1)
     assert public_list.mongo_filter(by_id) == {"_id": {"$in": [TICKET]}}

@@ -5,6 +5,7 @@ from xml.etree import ElementTree
 
 from gateway.open311 import catalogue, records, render
 from services.contracts.reference import Category
+from tests.support.open311 import REQUEST_ELEMENTS
 
 ITEM = {
     "ticket": "SMG-2026-000123",
@@ -12,6 +13,7 @@ ITEM = {
     "status_label": "Selesai ditindaklanjuti",
     "status_note": "Tindak lanjut: Jalan sudah diaspal",
     "category": "infrastruktur_fasum",
+    "public_category": "infrastruktur_fasum",
     "agency": "dpu",
     "received_at": "2026-03-02T09:15:00.123000+07:00",
     "updated_at": "2026-03-05T10:00:00+07:00",
@@ -33,25 +35,7 @@ def test_a_request_has_the_specification_elements_in_xml_and_json():
     root = parsed(render.document("xml", "service_requests", [record]))
     assert root.tag == "service_requests"
     [request] = root.findall("request")
-    assert [child.tag for child in request] == [
-        "service_request_id",
-        "status",
-        "status_notes",
-        "service_name",
-        "service_code",
-        "description",
-        "agency_responsible",
-        "service_notice",
-        "requested_datetime",
-        "updated_datetime",
-        "expected_datetime",
-        "address",
-        "address_id",
-        "zipcode",
-        "lat",
-        "long",
-        "media_url",
-    ]
+    assert [child.tag for child in request] == REQUEST_ELEMENTS
     assert request.findtext("status") == "closed"
     assert request.findtext("status_notes") == (
         "Selesai ditindaklanjuti. Tindak lanjut: Jalan sudah diaspal"
@@ -72,11 +56,11 @@ def test_a_confidential_item_stays_without_text_or_place():
     assert record["address"] == "Kecamatan Genuk, Kota Semarang"
 
 
-def test_before_classification_the_service_is_the_reporter_s_category():
-    item = ITEM | {"category": None, "category_hint": "lingkungan_perumahan", "status": "received"}
+def test_the_service_is_the_public_category_and_none_without_one():
+    item = ITEM | {"public_category": "lingkungan_perumahan", "status": "received"}
     record = records.service_request(item, {})
     assert (record["service_code"], record["status"]) == ("lingkungan_perumahan", "open")
-    unknown = records.service_request(ITEM | {"category": None}, {})
+    unknown = records.service_request(ITEM | {"public_category": None}, {})
     assert (unknown["service_code"], unknown["service_name"]) == (None, None)
 
 
