@@ -3,11 +3,13 @@ service's public list gives (services/reporting/public_list.py), so a request ne
 holds the reporter's identity, nor a confidential complaint's description or place."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from gateway.open311.status import open311_status
 from services.contracts.reference import CATEGORY_LABELS, Category
 
 CITY = "Kota Semarang"
+JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 def service_request(item: dict, agency_names: dict[str, str]) -> dict:
@@ -57,10 +59,10 @@ def address(location: dict) -> str | None:
 
 
 def w3c(instant: str | None) -> str | None:
-    """An ISO 8601 instant to the second, with its offset (2026-03-02T09:15:00+07:00)."""
+    """An ISO 8601 instant in Asia/Jakarta to the second (2026-03-02T09:15:00+07:00)."""
     if not instant:
         return None
-    return datetime.fromisoformat(instant).isoformat(timespec="seconds")
+    return datetime.fromisoformat(instant).astimezone(JAKARTA).isoformat(timespec="seconds")
 
 
 def posted(ticket: str, public_url: str) -> dict:

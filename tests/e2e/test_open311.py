@@ -272,6 +272,11 @@ def test_bad_input_is_the_specification_s_error_and_stores_nothing(api, stack, a
     assert stack.admin("revoke-open311-key", key_id).returncode == 0
     listing = stack.admin("list-open311-keys").stdout
     assert key_id in listing and revoked not in listing
+    kept = stack.database("gateway").open311_keys.find_one({"_id": key_id})
+    assert kept["revoked_at"] is not None and revoked.split("_")[2] not in str(kept)
+    assert [
+        e["action"] for e in stack.database("gateway").open311_key_log.find({"key": key_id})
+    ] == ["create", "revoke"]
 
     refusals = [
         (post_form(api, form_request("")), 403, "api_key"),

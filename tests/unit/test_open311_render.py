@@ -109,3 +109,11 @@ def test_text_xml_cannot_carry_is_still_sent_as_well_formed_xml():
     record = records.service_request(ITEM | {"description": "lubang\x01 <besar> & \x0b"}, {})
     root = parsed(render.document("xml", "service_requests", [record]))
     assert root.findtext("request/description") == "lubang\ufffd <besar> & \ufffd"
+
+
+def test_a_request_the_read_model_has_not_folded_yet_reads_as_received():
+    receipt = {"ticket": "SMG-2026-000124", "status": "received"}
+    record = records.service_request(receipt | {"received_at": "2026-03-02T02:15:00+00:00"}, {})
+    assert (record["status"], record["status_notes"]) == ("open", "Diterima")
+    assert record["requested_datetime"] == record["updated_datetime"] == "2026-03-02T09:15:00+07:00"
+    assert record["service_code"] is None and record["address"] is None
