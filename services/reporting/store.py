@@ -21,6 +21,7 @@ LIST_PROJECTION = {"events": 0, "timeline": 0}
 # Marks, in the `migrations` collection, a one-time scan done (so later starts skip it).
 VIEWS_SCANNED = "views-without-unsubscribed-events"
 WORKLIST_FIELDS_ADDED = "views-with-worklist-fields"
+PUBLIC_CATEGORY_ADDED = "views-with-public-category"
 
 
 # Events that workers consume at the same moment are applied together: one read and
@@ -188,24 +189,40 @@ class ReportingStore(MongoStore):
         self._remove_views_of_unsubscribed_events()
         self._remove_queues_of_unsubscribed_events()
         self._add_worklist_fields()
+        self._add_public_category()
 
     def _add_worklist_fields(self) -> None:
-        """Views folded before the worklist's filters get their fields once (a view that
-        gets an event meanwhile is folded again with them); recorded when done."""
-        if self.db.migrations.find_one({"_id": WORKLIST_FIELDS_ADDED}) is not None:
-            return
         fields = {"title": 1, "description": 1, "category": 1, "suggested_category": 1}
         fields["category_hint"] = 1
+        self._add_fields_once(
+            WORKLIST_FIELDS_ADDED, "search_text", fields, core.worklist_fields, "worklist filter"
+        )
+
+    def _add_public_category(self) -> None:
+        """Open311's service_code filter (public_list) reads `public_category`."""
+        self._add_fields_once(
+            PUBLIC_CATEGORY_ADDED,
+            "public_category",
+            {"category": 1, "category_hint": 1},
+            lambda view: {"public_category": core.public_category(view)},
+            "public category",
+        )
+
+    def _add_fields_once(self, marker: str, missing: str, read: dict, derive, what: str) -> None:
+        """Views folded before a version whose fold adds fields get them once (a view that
+        gets an event meanwhile is folded again with them); `marker` records it done."""
+        if self.db.migrations.find_one({"_id": marker}) is not None:
+            return
         updates = [
-            UpdateOne({"_id": view["_id"]}, {"$set": core.worklist_fields(view)})
-            for view in self.db.views.find({"search_text": {"$exists": False}}, fields)
+            UpdateOne({"_id": view["_id"]}, {"$set": derive(view)})
+            for view in self.db.views.find({missing: {"$exists": False}}, read)
         ]
         for start in range(0, len(updates), 1000):
             self.db.views.bulk_write(updates[start : start + 1000], ordered=False)
         if updates:
-            log.warning("migration: worklist filter fields added to %d views", len(updates))
+            log.warning("migration: %s fields added to %d views", what, len(updates))
         self.db.migrations.update_one(
-            {"_id": WORKLIST_FIELDS_ADDED},
+            {"_id": marker},
             {"$setOnInsert": {"at": datetime.now(UTC), "views": len(updates)}},
             upsert=True,
         )
