@@ -126,7 +126,7 @@ class AgencyKeys:
             "name": name.strip(),
             "permissions": sorted(set(permissions), key=PERMISSIONS.index),
             "rate_limit": rate_limit,
-            "digest": _digest(secret),
+            "digest": secret_digest(secret),
             "created_by": by,
             "created_at": now,
             "rotated_at": None,
@@ -146,7 +146,7 @@ class AgencyKeys:
         now = datetime.now(UTC)
         found = self.db.agency_keys.find_one_and_update(
             {"_id": key_id, "revoked_at": None},
-            {"$set": {"digest": _digest(secret), "rotated_at": now}},
+            {"$set": {"digest": secret_digest(secret), "rotated_at": now}},
             return_document=True,
         )
         if found is None:
@@ -177,7 +177,7 @@ class AgencyKeys:
         document = self.db.agency_keys.find_one({"_id": key_id})
         if document is None or document.get("revoked_at") is not None:
             return None
-        if not hmac.compare_digest(document["digest"], _digest(secret)):
+        if not hmac.compare_digest(document["digest"], secret_digest(secret)):
             return None
         staff = Staff(
             f"key:{key_id}",
@@ -193,7 +193,8 @@ class AgencyKeys:
         )
 
 
-def _digest(secret: str) -> str:
+def secret_digest(secret: str) -> str:
+    """What is stored of a key's secret (agencies' and Open311 apps' keys alike)."""
     return hashlib.sha256(secret.encode()).hexdigest()
 
 

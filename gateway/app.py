@@ -15,6 +15,8 @@ from gateway.config import GatewaySettings
 from gateway.errors import HANDLERS
 from gateway.identity import Identity
 from gateway.metrics import RequestMetrics
+from gateway.open311.client_keys import ClientKeys
+from gateway.open311.routes import ROUTES as OPEN311_ROUTES
 from gateway.pages import ROUTES as PAGE_ROUTES
 from gateway.pages import PageHeaders, page_aware
 from gateway.pages import start as start_pages
@@ -154,6 +156,7 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
             log.warning("event bus not declared yet (services declare it too): %r", error)
         app.state.identity = Identity.connect(settings.mongo_uri, settings.database)
         app.state.agency_keys = AgencyKeys(app.state.identity.db)
+        app.state.open311_keys = ClientKeys(app.state.identity.db)
         app.state.key_throttles = KeyThrottles()
         app.state.replays = ReplayGuard(app.state.identity.db.seen_signatures)
         try:
@@ -173,7 +176,7 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
             await run_in_threadpool(app.state.rpc.stop)
 
     return Starlette(
-        routes=ROUTES + PAGE_ROUTES,
+        routes=ROUTES + OPEN311_ROUTES + PAGE_ROUTES,
         # Pages get error pages in Indonesian; the JSON API's answers are unchanged.
         exception_handlers=page_aware(HANDLERS),
         # The audit log sees every agency call's final status, refusals included.

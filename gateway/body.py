@@ -132,6 +132,11 @@ def _checked(value: object, path: str, depth: int, label: str) -> object:
     return checked
 
 
+def checked_text(value: str, field: str) -> str:
+    """Text that came in another form than JSON (a form field) under the same rules."""
+    return _text(value, field)
+
+
 def _text(value: str, field: str) -> str:
     try:
         value.encode("utf-8")

@@ -10,6 +10,7 @@ aduan-admin set-role USERNAME --role ROLE [--agency CODE]      # its tokens end 
 aduan-admin revoke-tokens USERNAME                 # signed out everywhere
 aduan-admin reset-password USERNAME                # a new temporary password, printed
 aduan-admin create-key | list-keys | rotate-key | revoke-key   # agencies' API keys
+aduan-admin create-open311-key | list-open311-keys | revoke-open311-key  # Open311 apps' keys
 """
 
 import argparse
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from gateway import cli_keys
 from gateway.config import GatewaySettings
 from gateway.identity import Account, Identity, IdentityError, Role, UserChange
+from gateway.open311 import cli as open311_cli
 from gateway.staff_directory import account_event
 from services.chassis.publisher import EventPublisher
 from services.contracts.reference import AgencyKind
@@ -69,6 +71,7 @@ def parser() -> argparse.ArgumentParser:
     role.add_argument("--role", choices=list(Role), required=True)
     role.add_argument("--agency", help="the agency of an agency_admin or agency_head")
     cli_keys.add_commands(commands)
+    open311_cli.add_commands(commands)
     return parser
 
 
@@ -93,6 +96,8 @@ def run(
     by = operator()
     if args.command in cli_keys.KEY_COMMANDS:
         return cli_keys.run(identity, args, by, table)
+    if args.command in open311_cli.COMMANDS:
+        return open311_cli.run(identity, args, by, table)
     match args.command:
         case "seed":
             return f"{identity.seed()} agencies created"

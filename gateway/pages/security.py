@@ -31,7 +31,7 @@ PAGE_HEADERS = {
 }
 # Paths that answer for programs, not people: their answers stay as the API defines them.
 # Meta calls /webhooks/whatsapp: a machine, answered in JSON like the API.
-NOT_PAGES = ("/api/", "/webhooks/", "/healthz", "/readyz", "/metrics")
+NOT_PAGES = ("/api/", "/open311/", "/webhooks/", "/healthz", "/readyz", "/metrics")
 
 
 def is_page(path: str) -> bool:

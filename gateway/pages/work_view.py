@@ -30,6 +30,7 @@ CHANNEL_LABELS: dict[str, str] = {
     "lapor": "SP4N-LAPOR!",
     "tatap_muka": "Tatap muka",
     "surat": "Surat",
+    "open311": "Open311 (aplikasi mitra)",
 }
 # The badge's colour class for each SLA state.
 SLA_BADGES: dict[str, str] = {

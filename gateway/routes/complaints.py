@@ -29,16 +29,28 @@ async def record_app_complaint(request: Request, body: object, files: list[dict]
     """Records a resident's complaint (the app, the residents' pages) through intake: the
     receipt, holding the secret tracking token for the request that created it. The
     caller has checked the client's throttle."""
-    # Without a client key every request is new, but a redelivered request is not.
-    scoped_key = f"{Channel.SAPAMBAKITA}:{key}" if key else f"request:{uuid.uuid4().hex}"
+    scoped_key = scoped_idempotency_key(str(Channel.SAPAMBAKITA), key)
+    return await record_complaint(request, Channel.SAPAMBAKITA, body, files, scoped_key)
+
+
+async def record_complaint(
+    request: Request, channel: Channel, body: object, files: list[dict], scoped_key: str
+) -> dict:
+    """A complaint of a channel the gateway takes itself (the app, Open311) through intake."""
     return await request.app.state.rpc.call(
         "intake",
         "submit",
-        channel=str(Channel.SAPAMBAKITA),
+        channel=str(channel),
         body=body,
         idempotency_key=scoped_key,
         files=files,
     )
+
+
+def scoped_idempotency_key(scope: str, key: str | None) -> str:
+    """The client's key within its scope; without one every request is new (but a
+    request redelivered to intake is not)."""
+    return f"{scope}:{key}" if key else f"request:{uuid.uuid4().hex}"
 
 
 def throttle_app_client(request: Request, key: str | None) -> None:

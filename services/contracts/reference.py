@@ -22,6 +22,8 @@ class Channel(StrEnum):
     SAPAMBAKITA = "sapambakita"
     MEDIA_SOSIAL = "media_sosial"
     WHATSAPP = "whatsapp"
+    # Third-party apps speaking Open311 GeoReport v2 (docs/open311.md).
+    OPEN311 = "open311"
 
 
 class Category(StrEnum):

@@ -43,6 +43,9 @@ class ChannelRule:
     located: bool  # location.kecamatan is required (text channels: officers complete it)
     # An anonymous reporter of this channel reads notices only through the tracking link.
     anonymous_by_link: bool
+    # The channel sends a description and no title (Open311): the title is its first
+    # sentence, and a kecamatan named in the address or the text is the location's.
+    titled_from_text: bool = False
 
 
 CHANNEL_RULES: dict[str, ChannelRule] = {
@@ -90,7 +93,19 @@ CHANNEL_RULES: dict[str, ChannelRule] = {
     ),
     # LAPOR! answers its own users; the city never contacts them directly.
     Channel.LAPOR: ChannelRule((), "", named=False, located=False, anonymous_by_link=False),
+    # Open311 apps send lat/long or an address, seldom a kecamatan: officers complete it.
+    Channel.OPEN311: ChannelRule(
+        ("phone", "email"),
+        "give a phone number or an email, or none at all to report anonymously",
+        named=False,
+        located=False,
+        anonymous_by_link=True,
+        titled_from_text=True,
+    ),
 }
+# Channels whose reporter reads notices in the app that sent the complaint (the app
+# polls the secret link; an Open311 app reads the request's status): no adapter carries them.
+IN_APP_CHANNELS = (Channel.SAPAMBAKITA, Channel.OPEN311)
 
 ATTACHMENT_FIELDS = ("id", "filename", "content_type", "size", "sha256")
 MAX_ATTACHMENTS = 10
@@ -171,6 +186,8 @@ def parse_submission(channel: str, body: object, recorded_by: str | None = None)
     if channel in TEXT_CHANNELS and isinstance(body, dict) and "text" in body:
         body = from_text(body)
     body = fields.obj(body, "", SUBMISSION_FIELDS)
+    if rule.titled_from_text:
+        body = with_title_from_text(body)
     return Submission(
         channel=channel,
         reporter=parse_reporter(body.get("reporter"), rule),
@@ -181,6 +198,19 @@ def parse_submission(channel: str, body: object, recorded_by: str | None = None)
         recorded_by=recorded_by,
         media=parse_media(body),
     )
+
+
+def with_title_from_text(body: dict) -> dict:
+    """A body without a title given one from its description, and a kecamatan named in
+    its address or description (when it names none itself); the rules stay intake's."""
+    description = fields.text(body, "description", "description", min_len=10, max_len=5000)
+    body = {**body, "title": body.get("title") or title_of(description)}
+    location = body.get("location")
+    if isinstance(location, dict) and not location.get("kecamatan"):
+        kecamatan = kecamatan_in(f"{location.get('address') or ''} {description}")
+        if kecamatan:
+            body["location"] = {**location, "kecamatan": kecamatan}
+    return body
 
 
 def from_text(message: dict) -> dict:
@@ -449,6 +479,8 @@ def recipient(complaint: dict) -> str:
         return f"{reporter['name']}, {reporter['address']}"
     if channel == Channel.TATAP_MUKA:
         return f"{reporter['name']} (loket pengaduan)"
+    if channel == Channel.OPEN311:
+        return "aplikasi Open311"
     return "aplikasi SapaMbakIta"
 
 
@@ -540,7 +572,7 @@ def notify(
     deliver = delivered_through_channel(complaint)
     channel = complaint["channel"]
     message = notice_text(complaint["ticket"], about, details)
-    carried = deliver and channel != Channel.SAPAMBAKITA
+    carried = deliver and channel not in IN_APP_CHANNELS
     notice = {
         "id": notice_id,
         "about": str(about),

@@ -120,6 +120,7 @@ def worklist_fields(view: dict) -> dict:
         # queue holds it (the agencies whose task is still to do).
         "task_agencies": [t["agency"] for t in tasks],
         "queue_agencies": [t["agency"] for t in tasks if t["status"] in OPEN_TASK_STATUSES],
+        "public_category": public_category(view),
     }
 
 
@@ -134,6 +135,12 @@ def view_tasks(view: dict) -> list[dict]:
     return [{"agency": view["agency"], "lead": True, "status": status}]
 
 
+def public_category(view: dict) -> str | None:
+    """The category the public reads (Open311's service_code, which its public list
+    filters on): the officer's, else the one the reporter chose, never triage's guess."""
+    return view.get("category") or view.get("category_hint")
+
+
 def _apply(view: dict, event: dict) -> None:
     kind, data = EventType(event["type"]), event["data"]
     at = datetime.fromisoformat(event["occurred_at"])
@@ -145,6 +152,8 @@ def _apply(view: dict, event: dict) -> None:
             "received_at": received_at,
             "month": received_at.astimezone(JAKARTA).strftime("%Y-%m"),
             "channel": data["channel"],
+            # The reporter's category (a hint for officers; Open311's service_code).
+            "category_hint": data.get("category_hint"),
             "title": data["title"],
             "description": data["description"],
             "confidential": data["confidential"],
@@ -489,6 +498,15 @@ def monthly_summary(month: str, counts: list[tuple[str | None, str | None, int]]
         "rejected": by_status[str(Status.REJECTED)],
         "resolution_rate": round(resolved / valid, 4) if valid else None,
     }
+
+
+def channel_counts(rows: list[tuple[str | None, int]]) -> dict[str, int]:
+    """The month's complaints by the channel they came in on, every channel named."""
+    counts = {str(c): 0 for c in Channel}
+    for channel, n in rows:
+        if channel in counts:
+            counts[channel] += n
+    return counts
 
 
 def rating_summary(rows: list[tuple[str | None, str | None, int, int]]) -> dict:

@@ -8,6 +8,7 @@ from services.chassis.metrics import ServiceMetrics
 from services.contracts.errors import CommandRejected
 from services.contracts.events import SUBSCRIPTIONS, Envelope
 from services.reporting import core, overview
+from services.reporting.public_list import MAX_ITEMS, public_query
 from services.reporting.store import ReportingStore
 
 
@@ -24,6 +25,21 @@ class ReportingService:
     def tracking(self, ticket: str) -> dict | None:
         view = self.views.view(ticket)
         return core.public_view(view) if view else None
+
+    @rpc(expected_exceptions=CommandRejected)
+    def public_list(
+        self,
+        start: str,
+        end: str,
+        tickets: list[str] | None = None,
+        categories: list[str] | None = None,
+        statuses: list[str] | None = None,
+        limit: int = MAX_ITEMS,
+    ) -> list[dict]:
+        """Complaints received between `start` and `end` (or the `tickets` named), newest
+        first, as the public may see them (the Open311 API's GET requests)."""
+        query = public_query(tickets, categories, statuses, start, end, limit)
+        return self.views.public_list(query)
 
     @rpc(expected_exceptions=CommandRejected)
     def staff_view(self, ticket: str, agency: str | None) -> dict | None:
@@ -49,7 +65,10 @@ class ReportingService:
         month = core.parse_month(month)
         start, end = core.month_bounds(month)
         summary = core.monthly_summary(month, self.views.monthly_counts(start, end))
-        return summary | {"ratings": core.rating_summary(self.views.monthly_ratings(month))}
+        return summary | {
+            "by_channel": core.channel_counts(self.views.monthly_channels(start, end)),
+            "ratings": core.rating_summary(self.views.monthly_ratings(month)),
+        }
 
     @rpc
     def overview(self) -> dict:

@@ -13,14 +13,16 @@ from services.chassis.bulk import Application, apply_many
 from services.chassis.store import MongoStore
 from services.contracts.events import Envelope
 from services.reporting import core, overview
+from services.reporting.public_list import PublicQuery, mongo_filter, public_item
 
 log = logging.getLogger(__name__)
 
 LIST_PROJECTION = {"events": 0, "timeline": 0}
 # Marks, in the `migrations` collection, a one-time scan done (so later starts skip it).
 VIEWS_SCANNED = "views-without-unsubscribed-events"
-# Again for each field worklist_fields() came to hold (the agencies' tasks, last).
-WORKLIST_FIELDS_ADDED = "views-with-worklist-fields-and-tasks"
+WORKLIST_FIELDS_ADDED = "views-with-worklist-fields"
+PUBLIC_CATEGORY_ADDED = "views-with-public-category"
+TASK_FIELDS_ADDED = "views-with-task-agencies"
 
 
 # Events that workers consume at the same moment are applied together: one read and
@@ -80,6 +82,16 @@ class ReadModel:
         )
         return [core.worklist_item(view) for view in cursor]
 
+    def public_list(self, query: PublicQuery) -> list[dict]:
+        """The complaints of `query`, newest first, as the public may see them; the
+        `received_at` index bounds the read to the query's days."""
+        cursor = (
+            self.views.collection.find(mongo_filter(query), {"events": 0})
+            .sort([("received_at", -1)])
+            .limit(query.limit)
+        )
+        return [public_item(view) for view in cursor]
+
     def open_counts(self) -> list[tuple]:
         """(agency, sla_state, count) of the open complaints."""
         rows = self.views.collection.aggregate(
@@ -118,6 +130,16 @@ class ReadModel:
             ]
         )
         return [(row["_id"].get("category"), row["_id"].get("status"), row["n"]) for row in rows]
+
+    def monthly_channels(self, start: datetime, end: datetime) -> list[tuple]:
+        """(channel, count) of the complaints received in [start, end)."""
+        rows = self.views.collection.aggregate(
+            [
+                {"$match": {"received_at": {"$gte": start, "$lt": end}}},
+                {"$group": {"_id": "$channel", "n": {"$sum": 1}}},
+            ]
+        )
+        return [(row["_id"], row["n"]) for row in rows]
 
     def monthly_ratings(self, month: str) -> list[tuple]:
         """(agency, category, rating, count) of the ratings given in `month`."""
@@ -159,7 +181,7 @@ class ReportingStore(MongoStore):
         # The agencies' worklists (multikey: a cross-agency complaint is in several).
         self.db.views.create_index([("queue_agencies", 1), ("status", 1)])
         self.db.views.create_index([("task_agencies", 1), ("status", 1)])
-        self.db.views.create_index("received_at")
+        self.db.views.create_index("received_at")  # the month's counts, the public list
         self.db.views.create_index("rating_month", sparse=True)  # the month's ratings
         self.db.views.create_index([("status", 1), ("received_at", 1)])  # the oldest open
 
@@ -170,24 +192,54 @@ class ReportingStore(MongoStore):
         self._remove_views_of_unsubscribed_events()
         self._remove_queues_of_unsubscribed_events()
         self._add_worklist_fields()
+        self._add_public_category()
+        self._add_task_fields()
 
     def _add_worklist_fields(self) -> None:
-        """Views folded before the worklist's filters get their fields once (a view that
-        gets an event meanwhile is folded again with them); recorded when done."""
-        if self.db.migrations.find_one({"_id": WORKLIST_FIELDS_ADDED}) is not None:
-            return
         fields = {"title": 1, "description": 1, "category": 1, "suggested_category": 1}
-        fields |= {"agency": 1, "status": 1, "tasks": 1}
+        fields["category_hint"] = 1
+        self._add_fields_once(
+            WORKLIST_FIELDS_ADDED, "search_text", fields, core.worklist_fields, "worklist filter"
+        )
+
+    def _add_task_fields(self) -> None:
+        """The agencies' worklists read `queue_agencies` and `task_agencies`: a view
+        forwarded before multi-agency cases gets its one agency's."""
+        self._add_fields_once(
+            TASK_FIELDS_ADDED,
+            "task_agencies",
+            {"agency": 1, "status": 1, "tasks": 1},
+            lambda view: {
+                k: v for k, v in core.worklist_fields(view).items() if k.endswith("_agencies")
+            },
+            "agencies' task",
+        )
+
+    def _add_public_category(self) -> None:
+        """Open311's service_code filter (public_list) reads `public_category`."""
+        self._add_fields_once(
+            PUBLIC_CATEGORY_ADDED,
+            "public_category",
+            {"category": 1, "category_hint": 1},
+            lambda view: {"public_category": core.public_category(view)},
+            "public category",
+        )
+
+    def _add_fields_once(self, marker: str, missing: str, read: dict, derive, what: str) -> None:
+        """Views folded before a version whose fold adds fields get them once (a view that
+        gets an event meanwhile is folded again with them); `marker` records it done."""
+        if self.db.migrations.find_one({"_id": marker}) is not None:
+            return
         updates = [
-            UpdateOne({"_id": view["_id"]}, {"$set": core.worklist_fields(view)})
-            for view in self.db.views.find({"task_agencies": {"$exists": False}}, fields)
+            UpdateOne({"_id": view["_id"]}, {"$set": derive(view)})
+            for view in self.db.views.find({missing: {"$exists": False}}, read)
         ]
         for start in range(0, len(updates), 1000):
             self.db.views.bulk_write(updates[start : start + 1000], ordered=False)
         if updates:
-            log.warning("migration: worklist filter fields added to %d views", len(updates))
+            log.warning("migration: %s fields added to %d views", what, len(updates))
         self.db.migrations.update_one(
-            {"_id": WORKLIST_FIELDS_ADDED},
+            {"_id": marker},
             {"$setOnInsert": {"at": datetime.now(UTC), "views": len(updates)}},
             upsert=True,
         )

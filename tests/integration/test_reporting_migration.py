@@ -101,13 +101,14 @@ def test_the_migration_removes_senders_left_by_older_versions(store, fresh_vhost
     cleaned = views.find_one({"_id": "SMG-2026-000001"})
     assert cleaned["events"] == [received]
     assert cleaned["timeline"] == [{"event": "complaint.received"}]
-    # Untouched but for the worklist filters' fields (test below).
+    # Untouched but for the worklist filters' fields and the public category (tests below).
     assert views.find_one({"_id": "SMG-2026-000002"}) == {
         **kept,
         "work_category": None,
         "search_text": "",
         "task_agencies": [],
         "queue_agencies": [],
+        "public_category": None,
     }
     scanned = store.db.migrations.find_one({"_id": reporting_store.VIEWS_SCANNED})
     assert scanned["views_cleaned"] == 1
@@ -157,12 +158,35 @@ def test_views_folded_before_the_worklist_filters_get_their_fields_once(store):
 
 def test_views_forwarded_before_multi_agency_cases_stay_in_their_agencys_queue(store):
     views = store.db.views
-    for ticket, status in (("SMG-2026-000004", "accepted"), ("SMG-2026-000005", "resolved")):
+    for ticket, status in (("SMG-2026-000006", "accepted"), ("SMG-2026-000007", "resolved")):
         views.insert_one(
             {"_id": ticket, "status": status, "agency": "dpu", "search_text": "x", "_v": 1}
         )
     store.migrate()
-    queued = views.find_one({"_id": "SMG-2026-000004"})
+    queued = views.find_one({"_id": "SMG-2026-000006"})
     assert queued["queue_agencies"] == ["dpu"] and queued["task_agencies"] == ["dpu"]
-    done = views.find_one({"_id": "SMG-2026-000005"})
+    done = views.find_one({"_id": "SMG-2026-000007"})
     assert done["queue_agencies"] == [] and done["task_agencies"] == ["dpu"]
+
+
+def test_views_folded_before_the_public_list_get_their_public_category_once(store):
+    views = store.db.views
+    views.insert_one(
+        {
+            "_id": "SMG-2026-000004",
+            "status": "closed",
+            "category": "infrastruktur_fasum",
+            "search_text": "jalan berlubang",  # the worklist's fields came earlier
+            "_v": 1,
+        }
+    )
+    views.insert_one(
+        {"_id": "SMG-2026-000005", "status": "received", "category": None}
+        | {"category_hint": "penegakan_perda", "search_text": "pkl", "_v": 1}
+    )
+    store.db.migrations.insert_one({"_id": reporting_store.WORKLIST_FIELDS_ADDED})
+    store.migrate()
+    assert views.find_one({"_id": "SMG-2026-000004"})["public_category"] == "infrastruktur_fasum"
+    assert views.find_one({"_id": "SMG-2026-000005"})["public_category"] == "penegakan_perda"
+    done = store.db.migrations.find_one({"_id": reporting_store.PUBLIC_CATEGORY_ADDED})
+    assert done["views"] == 2
