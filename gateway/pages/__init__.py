@@ -57,6 +57,8 @@ ROUTES = [
     Route("/kerja/{ticket}", routes_work.complaint),
     Route("/kerja/{ticket}/lampiran/{file_id}", routes_work.attachment),
     Route("/kerja/{ticket}/{aksi}", routes_work.act, methods=["POST"]),
+    Route("/kerja/{ticket}/tugas/{agency}/{aksi}", routes_work.act, methods=["POST"]),
+    Route("/kerja/{ticket}/instansi/{institution}/{aksi}", routes_work.act, methods=["POST"]),
     # Supervisors: the working-day calendar and the SLA policies.
     Route(routes_supervisor.OVERVIEW, routes_supervisor.overview),
     Route(routes_supervisor.CALENDAR, routes_supervisor.calendar),

@@ -200,6 +200,7 @@ def parts(view: dict, names: dict[str, str]) -> list[dict]:
     outside institution's referral, with names and states in Bahasa Indonesia."""
     rows = [
         {
+            "code": t["agency"],
             "name": names.get(t["agency"], t["agency"]),
             "role": "koordinator" if t.get("lead") else "",
             "state": t.get("status_label") or "",

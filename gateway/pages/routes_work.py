@@ -31,7 +31,13 @@ from gateway.routes.sla import sla_history
 from gateway.routes.staff import worklist_items
 from gateway.routes.triage import REVIEWERS
 from gateway.uploads import read_form
-from services.contracts.lifecycle import TRANSITIONS, Status
+from services.contracts.lifecycle import (
+    TASK_DONE,
+    TASK_TRANSITIONS,
+    TRANSITIONS,
+    Status,
+    TaskStatus,
+)
 from services.contracts.lifecycle import Action as Move
 from services.contracts.reference import CATEGORY_LABELS, Scope
 
@@ -113,7 +119,8 @@ async def act(request: Request) -> Response:
     """A decision's form: the same action as its JSON route, then 303 back to the page;
     refused by the service, the page again with the reason beside the form."""
     form = work_forms.FORMS.get(request.path_params["aksi"])
-    if form is None:
+    parts = {"agency", "institution"} & set(request.path_params)
+    if form is None or parts != ({form.path} if form.path else set()):
         raise NOT_FOUND
     action = ACTIONS[form.action]
     ticket = checked_ticket(request.path_params["ticket"])
@@ -138,6 +145,38 @@ async def act(request: Request) -> Response:
         await posted.close()
     path = request.path_params["aksi"]
     return RedirectResponse(f"/kerja/{ticket}?berhasil={path}", status_code=303)
+
+
+def part_forms(staff: Staff, view: dict) -> dict[str, list[str]]:
+    """The forms offered beside each part of a multi-agency case: the admin moves a task
+    not yet done; the lead's liaison closes another agency's, and records the outside
+    institutions' part; while the complaint is with the agencies (dispatch checks
+    again when the form is sent)."""
+    if view.get("status") not in (Status.FORWARDED, Status.ACCEPTED):
+        return {}
+    tasks = view.get("tasks") or []
+    lead = next((t["agency"] for t in tasks if t.get("lead")), None)
+    is_lead = staff.role == "agency_admin" and staff.agency == lead
+    offered: dict[str, list[str]] = {}
+    for task in tasks:
+        slugs = []
+        if task["status"] not in TASK_DONE:
+            if ACTIONS["reassign"].allows(staff):
+                slugs.append("alihkan-tugas")
+            if is_lead and not task.get("lead"):
+                slugs.append("tutup-tugas")
+        offered[task["agency"]] = slugs
+    for referral in view.get("referrals") or []:
+        offered[referral["institution"]] = ["catat-instansi"] if is_lead else []
+    return offered
+
+
+def own_task(staff: Staff, view: dict) -> dict | None:
+    """The caller's own task when it is not the lead's: its steps follow the task."""
+    for task in view.get("tasks") or []:
+        if task["agency"] == staff.agency and not task.get("lead"):
+            return task
+    return None
 
 
 @staff_page
@@ -177,6 +216,7 @@ async def complaint_page(
             "suggestion": suggestion,
             "clock": clock_model(clock),
             "offered": offered_forms(staff, view, (clock or {}).get("state")),
+            "part_forms": part_forms(staff, view),
             "done": done,
             "failed": failed_form,
             "error": error,
@@ -202,10 +242,15 @@ def offered_forms(staff: Staff, view: dict, clock_state: str | None = None) -> s
     except ValueError:
         return set()
     offered = set()
+    task = own_task(staff, view)
     for path, form in work_forms.FORMS.items():
-        if not ACTIONS[form.action].allows(staff):
+        if not ACTIONS[form.action].allows(staff) or form.path:
             continue
-        if form.action == "request-info":
+        if task is not None and form.action in ("accept", "return", "resolve"):
+            # Another agency's part of a cross-agency complaint moves on its own.
+            step = (TaskStatus(task["status"]), Move(form.action))
+            allowed = status in (Status.FORWARDED, Status.ACCEPTED) and step in TASK_TRANSITIONS
+        elif form.action == "request-info":
             allowed = status in ASKABLE
         elif form.action == "pause":
             allowed = status in ASKABLE and clock_state in RUNNING_CLOCK

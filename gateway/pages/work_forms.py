@@ -18,6 +18,9 @@ class Form:
     action: str  # the key in gateway.actions.ACTIONS
     body: Callable[[FormData], dict | None]
     done: str  # said on the complaint page after the action succeeded
+    # A form about one part of a multi-agency case is posted to
+    # /kerja/TICKET/tugas/AGENCY/SLUG (path "agency") or .../instansi/CODE/SLUG.
+    path: str | None = None
 
 
 def _texts(*names: str) -> Callable[[FormData], dict]:
@@ -69,6 +72,25 @@ FORMS: dict[str, Form] = {
         "resume",
         lambda form: None,
         "Batas waktu berjalan lagi, diperpanjang sebanyak hari kerja yang terjeda.",
+    ),
+    # The parts of a multi-agency case (shown in the parts table, per agency).
+    "tutup-tugas": Form(
+        "close-task",
+        _texts("reason"),
+        "Bagian tugas ditutup; pengaduan dapat diselesaikan tanpanya.",
+        path="agency",
+    ),
+    "alihkan-tugas": Form(
+        "reassign",
+        _texts("agency", "reason"),
+        "Bagian tugas dialihkan ke perangkat daerah lain.",
+        path="agency",
+    ),
+    "catat-instansi": Form(
+        "referral",
+        _texts("sent_on", "answer", "answered_on"),
+        "Penyampaian kepada instansi luar dicatat.",
+        path="institution",
     ),
 }
 # The form of each action, for the templates.
