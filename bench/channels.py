@@ -22,8 +22,8 @@ from pathlib import Path
 import httpx
 
 from gateway.signature import sign
-from services.desk import core as desk_core
-from services.desk import letter
+from services.channels.desk import core as desk_core
+from services.channels.desk import letter
 from tests.support.processes import MongoServer, Stack, VirtualHost, wait_for
 from tests.support.providers import StandIn
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pymongo import MongoClient
 
-from services.lapor.store import LaporBook, PollSchedule
+from services.channels.lapor.store import LaporBook, PollSchedule
 from tests.support.mongo import CommandCounter
 
 pytestmark = pytest.mark.integration

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pymongo import MongoClient
 
+from services.channels.sms import core
+from services.channels.sms.store import SmsBook
 from services.chassis.aggregates import Aggregates
 from services.chassis.outbound import Deliveries
-from services.sms import core
-from services.sms.store import SmsBook
 
 pytestmark = pytest.mark.integration
 

@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CORE_SERVICES = ("intake", "triage", "dispatch", "sla", "reporting")
 ADAPTERS = ("sms", "social", "lapor", "desk", "staff_notices", "whatsapp")
 # Services whose package is not services/NAME (the channel adapters' group).
-MODULES = {"whatsapp": "services.channels.whatsapp"}
+MODULES = {
+    name: f"services.channels.{name}" for name in ("sms", "social", "lapor", "desk", "whatsapp")
+}
 # Services beside the core that agencies integrate through.
 INTEGRATIONS = ("agency_hooks",)
 SERVICES = CORE_SERVICES + ADAPTERS + INTEGRATIONS

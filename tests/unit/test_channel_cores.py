@@ -2,10 +2,10 @@
 
 import pytest
 
+from services.channels.lapor import core as lapor
+from services.channels.social import core as social
 from services.contracts.errors import CommandRejected
 from services.intake import core as intake
-from services.lapor import core as lapor
-from services.social import core as social
 
 URL = "http://127.0.0.1:8080/api/v1/complaints/SMG-2026-000123"
 

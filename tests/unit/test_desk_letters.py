@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import pypdf
 import pytest
 
-from services.desk import core, letter
+from services.channels.desk import core, letter
 
 ADDRESSEE = {
     "ticket": "SMG-2026-000042",

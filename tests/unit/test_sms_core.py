@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.channels.sms import core
 from services.contracts.errors import CommandRejected
-from services.sms import core
 
 URL = "http://127.0.0.1:8080/api/v1/complaints/SMG-2026-000123"
 

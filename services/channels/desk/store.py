@@ -10,12 +10,12 @@ from gridfs import GridFSBucket
 from gridfs.errors import FileExists, NoFile
 from pymongo.errors import DuplicateKeyError
 
+from services.channels.desk import core, letter
 from services.chassis.aggregates import Aggregates
 from services.chassis.domain import to_change
 from services.chassis.store import MongoStore
 from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import EventType
-from services.desk import core, letter
 
 
 class LetterBook:

@@ -2,9 +2,9 @@
 
 from datetime import datetime
 
+from services.channels.social import core
 from services.chassis.http import DeliveryFailed, request_json
 from services.chassis.outbound import AdapterStore, Deliveries
-from services.social import core
 
 
 class SocialBook:

@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 
 from pymongo.errors import DuplicateKeyError
 
+from services.channels.sms import core
 from services.chassis.http import DeliveryFailed, request_json
 from services.chassis.outbound import AdapterStore, Deliveries
-from services.sms import core
 
 
 class SmsBook:

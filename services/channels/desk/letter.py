@@ -2,7 +2,7 @@
 
 from fpdf import FPDF
 
-from services.desk.core import Letter
+from services.channels.desk.core import Letter
 
 CITY = "PEMERINTAH KOTA SEMARANG"
 UNIT = "UNIT PENGELOLA PENGADUAN PELAYANAN PUBLIK"

@@ -5,13 +5,13 @@ from datetime import UTC, datetime
 from nameko.rpc import ServiceRpc
 from nameko.timer import timer
 
+from services.channels.sms import core
+from services.channels.sms.store import SmsStore
 from services.chassis.adapter import rate_or_none, reply_or_none, submit_or_refuse
 from services.chassis.inbox import subscribe
 from services.chassis.metrics import ServiceMetrics
 from services.contracts.events import Envelope, EventType
 from services.contracts.reference import Channel
-from services.sms import core
-from services.sms.store import SmsStore
 
 
 class SmsService:

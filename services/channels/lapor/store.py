@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from pymongo.errors import DuplicateKeyError
 
+from services.channels.lapor import core
+from services.channels.lapor.client import HttpLaporClient, LaporClient
 from services.chassis.outbound import AdapterStore, Deliveries
-from services.lapor import core
-from services.lapor.client import HttpLaporClient, LaporClient
 
 POLLER = "poller"
 

@@ -8,6 +8,8 @@ from nameko.rpc import ServiceRpc
 from nameko.timer import timer
 from prometheus_client import Gauge
 
+from services.channels.lapor import core
+from services.channels.lapor.store import LaporStore
 from services.chassis.adapter import submit_or_refuse
 from services.chassis.http import DeliveryFailed
 from services.chassis.inbox import subscribe
@@ -15,8 +17,6 @@ from services.chassis.metrics import ServiceMetrics
 from services.contracts.errors import CommandRejected
 from services.contracts.events import Envelope, EventType
 from services.contracts.reference import Channel
-from services.lapor import core
-from services.lapor.store import LaporStore
 
 log = logging.getLogger(__name__)
 

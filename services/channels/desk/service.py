@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 from nameko.rpc import ServiceRpc, rpc
 
+from services.channels.desk.store import DeskStore
 from services.chassis.inbox import subscribe
 from services.chassis.metrics import ServiceMetrics
 from services.contracts.errors import CommandRejected
 from services.contracts.events import Envelope, EventType
 from services.contracts.reference import Channel
-from services.desk.store import DeskStore
 
 DESK_CHANNELS = (Channel.TATAP_MUKA, Channel.SURAT)
 
