@@ -247,3 +247,16 @@ def test_the_overlay_sets_the_image_and_the_public_host():
     assert all(
         r["metadata"].get("namespace") == "aduan" for r in production if r["kind"] != "Namespace"
     )
+
+
+def test_every_secret_the_code_reads_is_given_to_a_process():
+    import re
+
+    read = set()
+    for folder in ("services", "gateway"):
+        for path in (ROOT / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            read |= set(re.findall(r"\bADUAN_[A-Z0-9_]*(?:SECRET|TOKEN|PASSWORD)\b", text))
+    given = {variable for entries in generate.SECRET_ENV.values() for variable, *_ in entries}
+    assert read, "no secret found in the code: the pattern is wrong"
+    assert read == given
