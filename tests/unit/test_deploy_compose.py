@@ -99,6 +99,11 @@ def test_every_aduan_process_runs_with_a_replica_count(compose):
         depends = service["depends_on"]
         assert depends["rabbitmq"]["condition"] == "service_healthy", name
         assert depends["mongo-init"]["condition"] == "service_completed_successfully", name
+        # Reached through RabbitMQ, the gateway through the edge proxy: nothing published.
+        assert "ports" not in service, name
+    assert compose["services"]["edge"]["ports"] == ["${ADUAN_HTTP_PORT:-8080}:8080"]
+    edge = (COMPOSE_DIR / compose["configs"]["haproxy_edge"]["file"]).read_text("utf-8")
+    assert "server-template gateway" in edge and "GET /readyz" in edge
     for core in ("intake", "triage", "dispatch", "sla", "reporting", "gateway"):
         assert services[core]["deploy"]["replicas"] >= 2, core
 
