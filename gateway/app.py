@@ -7,7 +7,8 @@ import logging
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from gateway.agency_keys import AgencyKeys
 from gateway.audit import AuditLog
@@ -27,6 +28,7 @@ from gateway.routes import (
     complaints,
     contact,
     desk,
+    docs,
     ops,
     reports,
     sla,
@@ -57,6 +59,10 @@ ROUTES = [
     Route("/healthz", ops.healthz),
     Route("/readyz", ops.readyz),
     Route("/metrics", ops.metrics),
+    # The API document (gateway/openapi: every route below is in it) and its page.
+    Route("/api/v1/openapi.json", docs.openapi_json),
+    Route("/api/docs", docs.page),
+    Mount(docs.ASSETS, app=StaticFiles(directory=docs.VIEWER_DIR), name="api-docs"),
     Route("/api/v1/auth/token", auth.token, methods=["POST"]),
     Route("/api/v1/auth/logout", users.logout, methods=["POST"]),
     Route("/api/v1/me/contact", contact.show),
