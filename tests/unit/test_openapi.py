@@ -4,6 +4,7 @@ agency keys' permissions; and its page, which loads nothing from elsewhere."""
 
 import re
 
+import httpx
 import pytest
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
@@ -14,6 +15,7 @@ from gateway.openapi import document
 from gateway.openapi.builder import KEY_PERMISSION_KEY
 from gateway.openapi.coverage import app_operations, document_operations, is_page
 from gateway.pages import ROUTES as PAGE_ROUTES
+from tests.support.conformance import Mismatch, conformance
 from tests.unit import test_pages_headers
 
 # The gateway's app without its backends (no lifespan): these routes need none.
@@ -106,3 +108,37 @@ def test_the_api_page_loads_only_this_sites_assets(client):
     script = client.get("/api/docs/assets/docs.js").text
     assert "/api/v1/openapi.json" in script and "validatorUrl: null" in script
     assert "//" not in script.replace("// ", "")  # no other site named
+
+
+def answer(method: str, path: str, status: int, body=None, **headers) -> httpx.Response:
+    request = httpx.Request(method, "http://gateway" + path)
+    if body is None:
+        return httpx.Response(status, request=request, headers=headers)
+    return httpx.Response(status, json=body, request=request, headers=headers)
+
+
+def test_the_e2e_clients_check_fails_on_an_answer_the_document_does_not_describe():
+    checked = conformance()
+    tracking = {"ticket": "SMG-2026-000123", "status": "awaiting_review", "timeline": []}
+    checked.check(answer("GET", "/api/v1/complaints/SMG-2026-000123", 200, tracking))
+    error = {"error": "not_found", "message": "there is no /api/v1/nothing"}
+    checked.check(answer("GET", "/api/v1/nothing", 404, error))
+    checked.check(answer("GET", "/lacak/SMG-2026-000123", 200))  # a page: not API
+    checked.check(answer("POST", "/api/v1/auth/logout", 204))
+    for wrong in (
+        answer("GET", "/api/v1/complaints/SMG-2026-000123", 200, tracking | {"status": "gone"}),
+        answer("GET", "/api/v1/complaints/SMG-2026-000123", 500, error),
+        answer("GET", "/api/v1/complaints/SMG-2026-000123", 404, {"message": "no code"}),
+        answer("GET", "/api/v1/nothing", 404, {"detail": "Not Found"}),
+        answer("GET", "/api/v1/worklist", 200, {"role": "officer", "agency": None, "page": 1}),
+    ):
+        with pytest.raises(Mismatch):
+            checked.check(wrong)
+    text_answer = httpx.Response(
+        200,
+        text="{}",
+        headers={"content-type": "text/html"},
+        request=httpx.Request("GET", "http://gateway/healthz"),
+    )
+    with pytest.raises(Mismatch):
+        checked.check(text_answer)
