@@ -44,14 +44,24 @@ ERROR = obj(
 REPORTER = obj(
     optional={
         "name": text(2, 120),
-        "phone": text(max_length=32),
-        "email": text(max_length=254),
+        "phone": text(
+            max_length=32,
+            pattern=r"^\+?[0-9]{8,15}$",
+            description="spaces, dashes, dots and brackets are left out first",
+        ),
+        "email": text(max_length=254, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"),
         "address": text(max_length=300),
         "anonymous": {"type": "boolean"},
         "confidential": {"type": "boolean"},
     },
     closed=True,
-    description="A name and a phone or an e-mail, unless `anonymous`",
+    anyOf=[
+        {"required": ["anonymous"], "properties": {"anonymous": {"const": True}}},
+        {"required": ["name", "phone"]},
+        {"required": ["name", "email"]},
+    ],
+    description="A name and a phone or an e-mail, unless `anonymous` (then the reporter "
+    "hears back only through the secret notifications link)",
 )
 LOCATION = obj(
     {"kecamatan": enum(KECAMATAN)},
