@@ -7,7 +7,8 @@ import logging
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from gateway.agency_keys import AgencyKeys
 from gateway.audit import AuditLog
@@ -29,6 +30,7 @@ from gateway.routes import (
     complaints,
     contact,
     desk,
+    docs,
     ops,
     reports,
     sla,
@@ -60,6 +62,10 @@ ROUTES = [
     Route("/healthz", ops.healthz),
     Route("/readyz", ops.readyz),
     Route("/metrics", ops.metrics),
+    # The API document (gateway/openapi: every route below is in it) and its page.
+    Route("/api/v1/openapi.json", docs.openapi_json),
+    Route("/api/docs", docs.page),
+    Mount(docs.ASSETS, app=StaticFiles(directory=docs.VIEWER_DIR), name="api-docs"),
     Route("/api/v1/auth/token", auth.token, methods=["POST"]),
     Route("/api/v1/auth/logout", users.logout, methods=["POST"]),
     Route("/api/v1/me/contact", contact.show),
@@ -138,6 +144,10 @@ ROUTES = [
 ]
 
 
+# Everything the app serves: the API (gateway/openapi describes it), Open311 and pages.
+ALL_ROUTES = ROUTES + OPEN311_ROUTES + PAGE_ROUTES
+
+
 def create_app(settings: GatewaySettings | None = None) -> Starlette:
     settings = settings or GatewaySettings.from_env()
 
@@ -176,7 +186,7 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
             await run_in_threadpool(app.state.rpc.stop)
 
     return Starlette(
-        routes=ROUTES + OPEN311_ROUTES + PAGE_ROUTES,
+        routes=ALL_ROUTES,
         # Pages get error pages in Indonesian; the JSON API's answers are unchanged.
         exception_handlers=page_aware(HANDLERS),
         # The audit log sees every agency call's final status, refusals included.

@@ -29,13 +29,15 @@ async def complaint_with_files(request: Request) -> tuple[object, list[dict], di
     """(complaint body, files for intake, other form fields). A JSON request has no files."""
     if not is_multipart(request):
         return await json_body(request), [], {}
-    form = await read_form(request, max_fields=10)
+    form, raw = await read_raw_form(request, max_fields=10)
     try:
         field = form.get("complaint")
         if not isinstance(field, str):
             raise ApiError(
                 "invalid_field", "complaint: a form field holding the JSON body", "complaint"
             )
+        if not sent_as_utf8(field, raw):
+            raise ApiError("invalid_json", "complaint: the field is not UTF-8 text")
         body = parse_json(field, "complaint")
         files = await checked_files(request, form.getlist("attachments"))
         others = {k: v for k, v in form.items() if isinstance(v, str) and k != "complaint"}
@@ -47,12 +49,26 @@ async def complaint_with_files(request: Request) -> tuple[object, list[dict], di
 async def read_form(request: Request, max_fields: int) -> FormData:
     """A multipart or urlencoded form read within the upload limit (413 past it); the
     caller closes it. The API's uploads and the residents' pages read forms here."""
+    form, _ = await read_raw_form(request, max_fields)
+    return form
+
+
+async def read_raw_form(request: Request, max_fields: int) -> tuple[FormData, bytes]:
+    """The form and the bytes it was read from."""
     # Read within the limit first: a chunked upload declares no length to refuse early.
     raw = await read_limited(request, request.app.state.settings.max_upload)
     try:
-        return await _replayed(request, raw).form(max_files=MAX_FILES, max_fields=max_fields)
+        form = await _replayed(request, raw).form(max_files=MAX_FILES, max_fields=max_fields)
     except Exception as error:  # malformed multipart, or too many parts
         raise ApiError("invalid_body", f"the multipart body cannot be read: {error}") from None
+    return form, raw
+
+
+def sent_as_utf8(value: str, raw: bytes) -> bool:
+    """Whether a multipart field's text is what was sent: Starlette reads a field that
+    is not UTF-8 as Latin-1 instead of refusing it, and such text, written back as
+    UTF-8, is not among the bytes received."""
+    return value.isascii() or value.encode("utf-8", "surrogatepass") in raw
 
 
 async def checked_files(request: Request, items: list) -> list[dict]:

@@ -10,6 +10,7 @@ import httpx
 
 from gateway.signature import sign
 from tests.conftest import PASSWORD
+from tests.support.conformance import check_response
 
 TICKET_IN_TEXT = re.compile(r"SMG-\d{4}-\d{6}")
 _numbers = itertools.count(int(time.time()) % 10_000_000)
@@ -50,7 +51,10 @@ def complaint(**overrides) -> dict:
 
 class Api:
     def __init__(self, url: str) -> None:
-        self.http = httpx.Client(base_url=url, timeout=15)
+        # Every answer is checked against the API document (tests/support/conformance.py).
+        self.http = httpx.Client(
+            base_url=url, timeout=15, event_hooks={"response": [check_response]}
+        )
         self.tokens: dict[str, str] = {}
 
     def login(self, username: str) -> dict:
