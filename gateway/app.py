@@ -133,6 +133,7 @@ ROUTES = [
     Route("/api/v1/triage/auto-reject", triage.auto_reject),
     Route("/api/v1/triage/auto-reject", triage.replace_auto_reject, methods=["PUT"]),
     Route("/api/v1/reports/monthly", reports.monthly),
+    Route("/api/v1/reports/analytics", reports.analytics),
     Route("/api/v1/reports/overview", reports.overview),
     Route("/api/v1/calendar/{year}", sla.calendar),
     Route("/api/v1/calendar/days", sla.change_day, methods=["POST"]),

@@ -11,6 +11,7 @@ aduan-admin revoke-tokens USERNAME                 # signed out everywhere
 aduan-admin reset-password USERNAME                # a new temporary password, printed
 aduan-admin create-key | list-keys | rotate-key | revoke-key   # agencies' API keys
 aduan-admin create-open311-key | list-open311-keys | revoke-open311-key  # Open311 apps' keys
+aduan-admin rebuild-reporting                      # views and analytics from reporting's events
 """
 
 import argparse
@@ -31,6 +32,8 @@ USER_COLUMNS = ("USERNAME", "ROLE", "AGENCY", "ACTIVE", "CREATED")
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "rebuild-reporting":
+        return rebuild_reporting()
     settings = GatewaySettings.from_env()
     identity = Identity.connect(settings.mongo_uri, settings.database)
     try:
@@ -72,7 +75,28 @@ def parser() -> argparse.ArgumentParser:
     role.add_argument("--agency", help="the agency of an agency_admin or agency_head")
     cli_keys.add_commands(commands)
     open311_cli.add_commands(commands)
+    commands.add_parser(
+        "rebuild-reporting",
+        help="rebuild reporting's views and analytics from its event log, with progress",
+    )
     return parser
+
+
+def rebuild_reporting() -> int:
+    """Reporting's own module does it, on reporting's database (the environment's
+    ADUAN_MONGO_URI and ADUAN_DB_PREFIX, as the service reads them)."""
+    from pymongo import MongoClient
+
+    from services.chassis.config import Settings
+    from services.reporting.rebuild import rebuild
+
+    settings = Settings.from_env("reporting")
+    client = MongoClient(settings.mongo_uri, tz_aware=True)
+    try:
+        rebuild(client[settings.database], lambda line: print(line, flush=True))
+    finally:
+        client.close()
+    return 0
 
 
 def announce(amqp_uri: str, account: Account) -> None:

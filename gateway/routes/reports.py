@@ -17,6 +17,17 @@ async def monthly(request: Request) -> JSONResponse:
     return JSONResponse(report)
 
 
+async def analytics(request: Request) -> JSONResponse:
+    """A month's figures, in total and by one dimension (docs/reports.md): counts only,
+    public like the monthly report."""
+    month = request.query_params.get("month")
+    if month is None:
+        raise ApiError("invalid_field", "month: required, written YYYY-MM", "month")
+    by = request.query_params.get("by", "category")
+    figures = await request.app.state.rpc.call("reporting", "analytics", month=month, by=by)
+    return JSONResponse(figures)
+
+
 async def overview(request: Request) -> JSONResponse:
     await require(request, *OVERSEERS)
     return JSONResponse(await open_overview(request))

@@ -63,7 +63,7 @@ def _at_version(doc: dict) -> dict:
     return {"_id": doc["_id"], VERSION: {"$all": [doc[VERSION]]}}
 
 
-def _differs(read: dict | None, key: str, value) -> bool:
+def differs(read: dict | None, key: str, value) -> bool:
     # A decision copies the fields it leaves alone: the same objects, told apart at once.
     if read is None or key not in read:
         return True
@@ -194,7 +194,7 @@ class Aggregates:
         """The one single-document update that saves a change: state, version, applied
         ids and outbox together. Given the document `read` (the update applies at its
         version only), just the fields that differ from it are set."""
-        state = {k: v for k, v in change.state.items() if k != "_id" and _differs(read, k, v)}
+        state = {k: v for k, v in change.state.items() if k != "_id" and differs(read, k, v)}
         if change.events:
             state |= {PENDING: True, LEASE: self._fresh_lease()}
         update: dict = {"$inc": {VERSION: 1}}

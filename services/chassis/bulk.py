@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from pymongo import InsertOne, UpdateOne
 from pymongo.errors import BulkWriteError
 
-from services.chassis.aggregates import APPLIED, VERSION, Aggregates, Change, public_state
+from services.chassis.aggregates import (
+    APPLIED,
+    VERSION,
+    Aggregates,
+    Change,
+    differs,
+    public_state,
+)
 
 Decide = Callable[[dict | None], Change | None]
 
@@ -80,6 +87,10 @@ def _decide_all(key: str, doc: dict | None, batch, positions, errors):
         return InsertOne({**changed, "_id": key, VERSION: 1, APPLIED: new_ids}), new_ids
     update: dict = {"$inc": {VERSION: 1}, "$push": {APPLIED: {"$each": new_ids}}}
     changed.pop("_id", None)
+    # Only what differs from the document read: a read model's decision returns the
+    # whole state, and setting a field to its own value still costs SecantusDB the
+    # update of every index on it.
+    changed = {k: v for k, v in changed.items() if differs(doc, k, v)}
     if changed:
         update["$set"] = changed
     return UpdateOne({"_id": key, VERSION: doc[VERSION]}, update), new_ids

@@ -20,6 +20,7 @@ from services.contracts.lifecycle import (
     TaskStatus,
 )
 from services.contracts.reference import CATEGORY_LABELS, JAKARTA, KECAMATAN, Category, Channel
+from services.reporting import analytics
 
 MONTH_PATTERN = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 
@@ -58,9 +59,17 @@ def record(view: dict | None, ticket: str, event: dict) -> tuple[dict, list]:
     if current and _order(event) >= _order(applied[-1]):
         extended = _copy_for_apply(view)
         _apply(extended, event)
-        return {**extended, **worklist_fields(extended), "events": [*applied, event]}, []
-    events = sorted([*applied, event], key=_order)
-    return {**fold(ticket, events), "fold_version": FOLD_VERSION, "events": events}, []
+        extended |= worklist_fields(extended)
+        return {**extended, "facts": analytics.facts(extended), "events": [*applied, event]}, []
+    return rebuilt(ticket, [*applied, event]), []
+
+
+def rebuilt(ticket: str, events: list[dict]) -> dict:
+    """The view of all of a complaint's events, folded in order: what record() gives
+    after the last of them (aduan-admin rebuild-reporting folds each complaint so)."""
+    events = sorted(events, key=_order)
+    view = fold(ticket, events)
+    return {**view, "facts": analytics.facts(view), "fold_version": FOLD_VERSION, "events": events}
 
 
 def _order(event: dict) -> tuple[str, int]:

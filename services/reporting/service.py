@@ -3,11 +3,12 @@ worklists and reports."""
 
 from nameko.rpc import rpc
 
+from services.chassis import fields
 from services.chassis.inbox import Subscription
 from services.chassis.metrics import ServiceMetrics
 from services.contracts.errors import CommandRejected
 from services.contracts.events import SUBSCRIPTIONS, Envelope
-from services.reporting import core, overview
+from services.reporting import analytics, core, overview
 from services.reporting.public_list import MAX_ITEMS, public_query
 from services.reporting.store import ReportingStore
 
@@ -69,6 +70,14 @@ class ReportingService:
             "by_channel": core.channel_counts(self.views.monthly_channels(start, end)),
             "ratings": core.rating_summary(self.views.monthly_ratings(month)),
         }
+
+    @rpc(expected_exceptions=CommandRejected)
+    def analytics(self, month: str, by: str = "category") -> dict:
+        """The month's figures, in total and by one dimension (docs/reports.md)."""
+        month = core.parse_month(month)
+        if by not in analytics.DIMENSIONS:
+            raise fields.invalid("by", f"must be one of: {', '.join(analytics.DIMENSIONS)}")
+        return self.views.analytics(month, by)
 
     @rpc
     def overview(self) -> dict:

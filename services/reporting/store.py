@@ -5,6 +5,8 @@ import re
 from datetime import UTC, datetime
 
 from pymongo import UpdateOne
+from pymongo.collection import Collection
+from pymongo.errors import BulkWriteError
 
 from services.chassis import topology
 from services.chassis.aggregates import Aggregates, Change
@@ -12,7 +14,7 @@ from services.chassis.batches import Batcher
 from services.chassis.bulk import Application, apply_many
 from services.chassis.store import MongoStore
 from services.contracts.events import Envelope
-from services.reporting import core, overview
+from services.reporting import analytics, core, overview
 from services.reporting.public_list import PublicQuery, mongo_filter, public_item
 
 log = logging.getLogger(__name__)
@@ -23,6 +25,9 @@ VIEWS_SCANNED = "views-without-unsubscribed-events"
 WORKLIST_FIELDS_ADDED = "views-with-worklist-fields"
 PUBLIC_CATEGORY_ADDED = "views-with-public-category"
 TASK_FIELDS_ADDED = "views-with-task-agencies"
+FACTS_ADDED = "views-with-analytics-facts"
+EVENTS_LOGGED = "event-log-seeded-from-views"
+DUPLICATE_KEY = 11000
 
 
 # Events that workers consume at the same moment are applied together: one read and
@@ -163,6 +168,55 @@ class ReadModel:
             for row in rows
         ]
 
+    def month_facts(self, month: str) -> list[dict]:
+        """The facts of the complaints received in `month` or open at its end: three
+        indexed reads (an $or would read every view in SecantusDB)."""
+        found: dict = {}
+        start, end = core.month_bounds(month)
+        for query in (
+            {"received_at": {"$gte": start, "$lt": end}},
+            {"facts.open_months": month},
+            {"facts.open_from": {"$lte": month}},
+        ):
+            for view in self.views.collection.find(query, {"facts": 1}):
+                if view.get("facts"):
+                    found[view["_id"]] = view["facts"]
+        return list(found.values())
+
+    def analytics(self, month: str, by: str) -> dict:
+        return analytics.month_analytics(month, by, self.month_facts(month))
+
+
+def log_events(log: Collection, events: list[Envelope]) -> None:
+    """Appends events to reporting's event log, one document each, keyed by event id: a
+    redelivered event adds nothing (its duplicate key is ignored)."""
+    if not events:
+        return
+    now = datetime.now(UTC)
+    documents = [{**event, "_id": event["event_id"], "logged_at": now} for event in events]
+    try:
+        log.insert_many(documents, ordered=False)
+    except BulkWriteError as error:
+        others = [e for e in error.details.get("writeErrors", ()) if e["code"] != DUPLICATE_KEY]
+        if others:
+            raise
+
+
+def ensure_view_indexes(views: Collection) -> None:
+    """The indexes of a collection of views (also of one rebuilt, before it is swapped in)."""
+    views.create_index([("status", 1), ("deadline.due_at", 1)])
+    views.create_index([("status", 1), ("urgent", -1), ("deadline.due_at", 1)])
+    views.create_index([("agency", 1), ("status", 1)])
+    # The agencies' worklists (multikey: a cross-agency complaint is in several).
+    views.create_index([("queue_agencies", 1), ("status", 1)])
+    views.create_index([("task_agencies", 1), ("status", 1)])
+    views.create_index("received_at")  # the month's counts, the public list
+    views.create_index("rating_month", sparse=True)  # the month's ratings
+    views.create_index([("status", 1), ("received_at", 1)])  # the oldest open
+    # The analytics of a month: received in it (received_at above), open at its end.
+    views.create_index("facts.open_months")
+    views.create_index("facts.open_from")
+
 
 class ReportingStore(MongoStore):
     aggregate_collections = ("views",)
@@ -172,18 +226,19 @@ class ReportingStore(MongoStore):
         self.batcher = Batcher(self._record_batch, RECORD_WAIT, RECORD_BATCH)
 
     def _record_batch(self, events: list[Envelope]) -> dict[int, BaseException]:
-        return apply_many(Aggregates(self.db.views), [recording(event) for event in events])
+        """Applies the batch to the views, then appends the events applied to the event
+        log (one more command per batch). Should the log's write fail, the batch fails
+        and is retried: the views then find the events applied and change nothing, and
+        the log gets them."""
+        errors = apply_many(Aggregates(self.db.views), [recording(event) for event in events])
+        log_events(self.db.events, [e for i, e in enumerate(events) if i not in errors])
+        return errors
 
     def ensure_indexes(self) -> None:
-        self.db.views.create_index([("status", 1), ("deadline.due_at", 1)])
-        self.db.views.create_index([("status", 1), ("urgent", -1), ("deadline.due_at", 1)])
-        self.db.views.create_index([("agency", 1), ("status", 1)])
-        # The agencies' worklists (multikey: a cross-agency complaint is in several).
-        self.db.views.create_index([("queue_agencies", 1), ("status", 1)])
-        self.db.views.create_index([("task_agencies", 1), ("status", 1)])
-        self.db.views.create_index("received_at")  # the month's counts, the public list
-        self.db.views.create_index("rating_month", sparse=True)  # the month's ratings
-        self.db.views.create_index([("status", 1), ("received_at", 1)])  # the oldest open
+        ensure_view_indexes(self.db.views)
+        # The rebuild reads each complaint's events together, and catches up by time.
+        self.db.events.create_index("ticket")
+        self.db.events.create_index("logged_at")
 
     def migrate(self) -> None:
         """Removes what versions that consumed the channels' raw messages left: the view
@@ -194,6 +249,41 @@ class ReportingStore(MongoStore):
         self._add_worklist_fields()
         self._add_public_category()
         self._add_task_fields()
+        self._add_facts()
+        self._seed_event_log()
+
+    def _add_facts(self) -> None:
+        """Views folded before the analytics get their facts once."""
+        self._add_fields_once(
+            FACTS_ADDED,
+            "facts",
+            {"events": 0},
+            lambda view: {"facts": analytics.facts(view)},
+            "analytics facts",
+        )
+
+    def _seed_event_log(self) -> None:
+        """Versions before the event log kept each complaint's events in its view only:
+        they are copied into the log once (an event logged already is skipped)."""
+        if self.db.migrations.find_one({"_id": EVENTS_LOGGED}) is not None:
+            return
+        copied, pending = 0, []
+        for view in self.db.views.find({}, {"events": 1}):
+            pending.extend(view.get("events") or [])
+            if len(pending) >= 1000:
+                log_events(self.db.events, pending)
+                copied, pending = copied + len(pending), []
+        log_events(self.db.events, pending)
+        copied += len(pending)
+        if copied:
+            log.warning("migration: %d events copied from the views into the event log", copied)
+        self._mark_done(EVENTS_LOGGED, {"events": copied})
+
+    def _mark_done(self, marker: str, figures: dict) -> None:
+        """Records a one-time migration done, with what it did."""
+        self.db.migrations.update_one(
+            {"_id": marker}, {"$setOnInsert": {"at": datetime.now(UTC), **figures}}, upsert=True
+        )
 
     def _add_worklist_fields(self) -> None:
         fields = {"title": 1, "description": 1, "category": 1, "suggested_category": 1}
@@ -238,11 +328,7 @@ class ReportingStore(MongoStore):
             self.db.views.bulk_write(updates[start : start + 1000], ordered=False)
         if updates:
             log.warning("migration: %s fields added to %d views", what, len(updates))
-        self.db.migrations.update_one(
-            {"_id": marker},
-            {"$setOnInsert": {"at": datetime.now(UTC), "views": len(updates)}},
-            upsert=True,
-        )
+        self._mark_done(marker, {"views": len(updates)})
 
     def _remove_views_of_unsubscribed_events(self) -> None:
         # The "" view is where all such events went: found by _id, so checked every start
@@ -265,11 +351,7 @@ class ReportingStore(MongoStore):
         ).modified_count
         if cleaned:
             log.warning("migration: removed channel messages from %d complaint views", cleaned)
-        self.db.migrations.update_one(
-            {"_id": VIEWS_SCANNED},
-            {"$setOnInsert": {"at": datetime.now(UTC), "views_cleaned": cleaned}},
-            upsert=True,
-        )
+        self._mark_done(VIEWS_SCANNED, {"views_cleaned": cleaned})
 
     def _remove_queues_of_unsubscribed_events(self) -> None:
         names = [

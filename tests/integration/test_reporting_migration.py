@@ -101,7 +101,8 @@ def test_the_migration_removes_senders_left_by_older_versions(store, fresh_vhost
     cleaned = views.find_one({"_id": "SMG-2026-000001"})
     assert cleaned["events"] == [received]
     assert cleaned["timeline"] == [{"event": "complaint.received"}]
-    # Untouched but for the worklist filters' fields and the public category (tests below).
+    # Untouched but for the worklist filters' fields, the public category (tests below)
+    # and the analytics' facts (none without a complaint.received).
     assert views.find_one({"_id": "SMG-2026-000002"}) == {
         **kept,
         "work_category": None,
@@ -109,7 +110,10 @@ def test_the_migration_removes_senders_left_by_older_versions(store, fresh_vhost
         "task_agencies": [],
         "queue_agencies": [],
         "public_category": None,
+        "facts": None,
     }
+    # The events the views held are copied into the event log, once.
+    assert [doc["_id"] for doc in store.db.events.find()] == ["r1"]
     scanned = store.db.migrations.find_one({"_id": reporting_store.VIEWS_SCANNED})
     assert scanned["views_cleaned"] == 1
     assert not [name for name in LEFTOVER_QUEUES if fresh_vhost.has_queue(name)]
