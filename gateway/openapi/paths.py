@@ -671,6 +671,21 @@ PATHS: dict[str, dict[str, Schema]] = {
             ),
         )
     },
+    "/api/v1/reports/analytics": {
+        "get": operation(
+            "A month's figures in total and by one dimension (counts only, docs/reports.md)",
+            "Reports",
+            ok("The figures", s.ANALYTICS),
+            parameters=(
+                query("month", text(pattern=r"^[0-9]{4}-[0-9]{2}$"), "YYYY-MM", required=True),
+                query(
+                    "by",
+                    enum(["category", "agency", "channel", "kecamatan", "scope"]),
+                    "The dimension of the rows (default category)",
+                ),
+            ),
+        )
+    },
     "/api/v1/reports/overview": {
         "get": operation(
             "Open complaints by deadline state and agency",

@@ -356,6 +356,11 @@ WHATSAPP_PAYLOAD = obj(
     "(text, image, location) and statuses[] (docs/channels.md)",
 )
 WHATSAPP_ACCEPTED = obj({"accepted": {"type": "boolean"}, "messages": COUNT, "statuses": COUNT})
+ANALYTICS = obj(
+    {"month": text(), "by": text(), "total": {"type": "object"}, "rows": array(obj({"key": {}}))},
+    description="`total` and each row (`key`: the category, agency, ... or null) hold the "
+    "month's counts, shares, working days to resolve and ratings (docs/reports.md)",
+)
 REASSIGN_BODY = obj({"agency": AGENCY_CODE, "reason": text(10, 500)}, closed=True)
 DAY = text(10, 10, format="date", examples=["2026-12-02"])
 REFERRAL_BODY = obj(
