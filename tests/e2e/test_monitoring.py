@@ -68,6 +68,21 @@ def series(prometheus: Prometheus, expr: str, timeout: float) -> list[dict]:
     return wait_for(lambda: prometheus.query(expr), timeout, f"series of {expr}", 1.0)
 
 
+def fire_sla_timers(stack, prometheus: Prometheus, ticket: str) -> None:
+    """Brings the complaint's warning, stage target and breach timers to now, as if the
+    days had passed, until sla fired them (an event sla reads after the move, such as
+    the forwarding, sets the timers again: then they are moved again)."""
+    for _attempt in range(5):
+        for seconds, kind in ((0.3, "warning"), (0.6, "stage_overdue"), (0.9, "breach")):
+            bring_timer_forward(stack, ticket, kind, seconds)
+        try:
+            series(prometheus, "sum(aduan_sla_breaches_total) > 0", 10)
+            return
+        except TimeoutError:
+            continue
+    raise AssertionError(f"sla never fired the timers of {ticket}")
+
+
 def test_every_dashboard_query_returns_series_while_complaints_go_through(
     stack, prometheus, dpu_endpoint
 ):
@@ -78,13 +93,11 @@ def test_every_dashboard_query_returns_series_while_complaints_go_through(
     api.classify_and_forward(forwarded, "infrastruktur_fasum", ["dpu"])
     dpu_endpoint.wait_for(lambda receiver: receiver.events(forwarded), what="the forwarding")
     api.wait_for(forwarded, lambda view: view.get("deadline") is not None)
-    for seconds, kind in ((0.5, "warning"), (1.0, "stage_overdue"), (1.5, "breach")):
-        bring_timer_forward(stack, forwarded, kind, seconds)
+    fire_sla_timers(stack, prometheus, forwarded)
 
-    # Complaints in, through review, to the agency's system, and the SLA's counters.
+    # Complaints in, through review, to the agency's system.
     received = series(prometheus, "sum(aduan_complaints_received_total) >= 5", 30)
     assert float(received[0]["value"][1]) >= 5
-    series(prometheus, 'aduan_sla_breaches_total{agency="dpu"} > 0', 30)
     series(prometheus, 'aduan_hook_deliveries_total{agency="dpu", result="delivered"} > 0', 30)
 
     queries = dashboard_queries()
