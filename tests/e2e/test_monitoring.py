@@ -4,8 +4,8 @@ running stack with deploy/prometheus/prometheus.yml's jobs, complaints go throug
 target and breach timers fired), every query of every dashboard returns series, and
 AduanServiceDown fires when a service is stopped and resolves when it is back.
 
-The rules are evaluated as a copy with every `for:` at 0s, at a 1 s scrape and
-evaluation interval (tests/support/prometheus.py). Without RabbitMQ's Prometheus
+The rules are evaluated every second as a copy with every `for:` at 0s, on targets
+scraped every 2 s (tests/support/prometheus.py). Without RabbitMQ's Prometheus
 plugin (scripts/test enables it), the queries of RabbitMQ's metrics are left out and
 the test says so."""
 
@@ -115,22 +115,26 @@ def test_every_dashboard_query_returns_series_while_complaints_go_through(
 
 
 def test_a_stopped_service_fires_service_down_and_its_return_resolves_it(stack, prometheus):
+    def down_alerts() -> list[dict]:  # of the stopped service only: on a loaded machine
+        # another target may miss a 2 s scrape now and then
+        return [
+            a for a in prometheus.alerts("AduanServiceDown") if a["labels"]["service"] == STOPPED
+        ]
+
     wait_for(lambda: prometheus.targets_up().get(STOPPED) == "up", 30, f"{STOPPED} up", 0.5)
-    assert prometheus.alerts("AduanServiceDown") == []
+    wait_for(lambda: down_alerts() == [], 30, f"no AduanServiceDown for {STOPPED}", 0.5)
     stack.kill(STOPPED)
     try:
         [alert] = wait_for(
-            lambda: [a for a in prometheus.alerts("AduanServiceDown") if a["state"] == "firing"],
+            lambda: [a for a in down_alerts() if a["state"] == "firing"],
             30,
             "AduanServiceDown firing",
             0.5,
         )
-        assert alert["labels"]["service"] == STOPPED
+        assert alert["labels"]["job"] == "aduan-services"
         assert alert["annotations"]["runbook_url"] == "docs/runbook.md#aduanservicedown"
     finally:
         stack.start(STOPPED)
         stack.wait_service(STOPPED)
-    wait_for(
-        lambda: prometheus.alerts("AduanServiceDown") == [], 30, "AduanServiceDown resolved", 0.5
-    )
+    wait_for(lambda: down_alerts() == [], 60, "AduanServiceDown resolved", 0.5)
     assert prometheus.query(f'up{{service="{STOPPED}"}} == 1')

@@ -100,11 +100,16 @@ def live_rules(path: Path) -> Path:
 
 
 def live_config(stack, rules: Path, with_rabbitmq: bool) -> dict:
-    """deploy/prometheus/prometheus.yml with the stack's ports for its targets, a 1 s
-    scrape and evaluation interval, the live rules, and RabbitMQ's per-queue metrics
+    """deploy/prometheus/prometheus.yml with the stack's ports for its targets, a 2 s
+    scrape and 1 s evaluation interval, the live rules, and RabbitMQ's per-queue metrics
     read for the stack's virtual host only."""
     config = yaml.safe_load((PROMETHEUS_DIR / "prometheus.yml").read_text())
-    config["global"] |= {"scrape_interval": "1s", "evaluation_interval": "1s"}
+    # A scrape may take its whole interval (the timeout) on a loaded 2-core machine.
+    config["global"] |= {
+        "scrape_interval": "2s",
+        "scrape_timeout": "2s",
+        "evaluation_interval": "1s",
+    }
     config["rule_files"] = [str(rules)]
     jobs = []
     for job in config["scrape_configs"]:
