@@ -67,3 +67,49 @@ ensure_chromium() {
     return 1
   fi
 }
+
+# The Prometheus tests run Debian's promtool (rules and their unit tests) and a
+# prometheus binary of their own (temporary config and storage, a free port). The
+# package's own service is not wanted: it is kept from starting (policy-rc.d), and one
+# that started anyway is stopped.
+ensure_prometheus() {
+  if command -v promtool >/dev/null && command -v prometheus >/dev/null; then
+    return 0
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing prometheus (for promtool and the live monitoring test)"
+    local made_policy=
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+      chmod +x /usr/sbin/policy-rc.d
+      made_policy=1
+    fi
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus
+    if [ -n "$made_policy" ]; then
+      rm -f /usr/sbin/policy-rc.d
+    fi
+    systemctl disable --now prometheus >/dev/null 2>&1 || true
+    if [ -f /run/prometheus/prometheus.pid ]; then
+      kill "$(cat /run/prometheus/prometheus.pid)" 2>/dev/null || true
+    fi
+  else
+    echo "promtool and prometheus are not installed (the monitoring tests need them):" >&2
+    echo "  sudo apt-get install prometheus" >&2
+    return 1
+  fi
+}
+
+# Queue depths come from RabbitMQ's own Prometheus plugin (port 15692); it ships with
+# the broker and is enabled here (online, no restart) for the live monitoring test.
+ensure_rabbitmq_prometheus() {
+  if (exec 3<>/dev/tcp/127.0.0.1/15692) 2>/dev/null; then
+    return 0
+  fi
+  if [ "$(id -u)" = 0 ] && command -v rabbitmq-plugins >/dev/null; then
+    echo "== enabling rabbitmq_prometheus"
+    rabbitmq-plugins enable --quiet rabbitmq_prometheus >/dev/null || true
+  else
+    echo "RabbitMQ's Prometheus plugin is off; the live test then skips queue depths:" >&2
+    echo "  sudo rabbitmq-plugins enable rabbitmq_prometheus" >&2
+  fi
+}

@@ -128,6 +128,13 @@ class Senders:
             ]
         )
         FEEDS.clear()
+        # Each endpoint's agency reads 0 open and 0 parked rather than nothing, and its
+        # delivery results exist at 0: an alert on their increase sees the first one.
+        for doc in self.endpoints.values():
+            for status in ("open", "parked"):
+                FEEDS.labels(doc["agency"], status).set(0)
+            for result in ("delivered", "retry", "parked"):
+                DELIVERIES.labels(doc["agency"], result)
         for row in rows:
             status = "parked" if row["_id"]["parked"] else "open"
             FEEDS.labels(row["_id"]["agency"], status).inc(row["n"])

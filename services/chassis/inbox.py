@@ -53,6 +53,7 @@ class Subscription(Consumer):
         self.retry_name = retry_queue(service, self.event_type).name
         self.dead_name = dead_queue(service, self.event_type).name
         self.publisher = EventPublisher(self.settings.amqp_uri)
+        metrics.initialise_event_series(service, self.event_type)
         super().setup()
 
     def _on_decode_error(self, message, error: Exception) -> None:

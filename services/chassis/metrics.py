@@ -68,6 +68,13 @@ class CommandCounter(monitoring.CommandListener):
         pass
 
 
+def initialise_event_series(service: str, event_type: str) -> None:
+    """A consumer's handled, failed and parked series exist from its start at 0: a panel
+    of failures reads 0 rather than "no data", and increase() sees the first one."""
+    for counter in (EVENTS_HANDLED, EVENTS_FAILED, EVENTS_PARKED):
+        counter.labels(service, event_type)
+
+
 def entrypoint_label(worker_ctx) -> str:
     entrypoint = worker_ctx.entrypoint
     event_type = getattr(entrypoint, "event_type", None)

@@ -42,6 +42,14 @@ PENDING = Gauge(
 )
 # Counting the pending deliveries costs a query; the gauge does not need it every sweep.
 PENDING_EVERY_SECONDS = 10.0
+DELIVERY_RESULTS = ("delivered", "retry", "failed")
+
+
+def initialise_delivery_series(service: str) -> None:
+    """Every result's series exists from the start at 0, so a rate of failures reads 0
+    (not "no data") and an alert on its increase sees the first failure."""
+    for result in DELIVERY_RESULTS:
+        DELIVERIES.labels(service, result)
 
 
 class Provider(Protocol):
@@ -243,6 +251,7 @@ class AdapterStore(MongoStore):
 
     def start(self) -> None:
         super().start()
+        initialise_delivery_series(self.settings.service)
         self.container.spawn_managed_thread(self._send_forever, identifier="deliveries")
 
     def ensure_indexes(self) -> None:

@@ -76,6 +76,7 @@ class Supervisor:
     def run(self) -> None:
         """Runs containers until asked to stop (SIGTERM, Ctrl-C or request_stop)."""
         signal.signal(signal.SIGTERM, self._on_signal)
+        metrics.SERVICE_RESTARTS.labels(self.name)  # 0 from the start, not absent
         delay: float | None = None
         while not self.stopping:
             began = time.monotonic()

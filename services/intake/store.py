@@ -21,6 +21,7 @@ from services.contracts.errors import CommandRejected, ErrorCode
 from services.contracts.events import Envelope, EventType
 from services.contracts.reference import SEED_AGENCIES
 from services.intake import core
+from services.intake.metrics import COMPLAINTS_RECEIVED
 from services.intake.tickets import TicketNumbers
 
 AGENCY_NAMES = {code: name for code, name, _ in SEED_AGENCIES}
@@ -67,6 +68,7 @@ class ComplaintBook:
             if existing:
                 return existing
             raise
+        COMPLAINTS_RECEIVED.labels(submission.channel).inc()
         return receipt(change.state)
 
     def public_receipt(self, ticket: str) -> dict | None:
