@@ -8,6 +8,7 @@ refuses unknown fields of are closed.
 from gateway.agency_keys import PERMISSIONS
 from gateway.identity import Role
 from gateway.openapi.builder import Schema, array, enum, nullable, obj, ref, text
+from services.contracts.events import SUBSCRIPTIONS
 from services.contracts.lifecycle import Status, TaskStatus
 from services.contracts.reference import KECAMATAN, Category, Channel, Scope
 
@@ -18,17 +19,8 @@ MAYBE_TEXT = nullable({"type": "string"})
 TICKET = text(pattern=r"^SMG-[0-9]{4}-[0-9]{6,9}$", examples=["SMG-2026-000123"])
 AGENCY_CODE = text(1, 60, examples=["dpu"])
 SLA_STATES = ("on_track", "due_soon", "overdue", "paused")
-HOOK_EVENTS = (
-    "complaint.forwarded",
-    "reporter.replied",
-    "sla.warning",
-    "sla.stage_overdue",
-    "sla.breached",
-    "complaint.returned",
-    "complaint.disputed",
-    "complaint.reopened",
-    "complaint.closed",
-)
+# What an agency's endpoint can be told: agency_hooks' row of the subscriptions table.
+HOOK_EVENTS = tuple(str(t) for t in SUBSCRIPTIONS["agency_hooks"])
 COUNT = {"type": "integer", "minimum": 0}
 
 ERROR = obj(

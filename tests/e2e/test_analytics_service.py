@@ -55,4 +55,4 @@ def test_submitted_complaints_are_counted_and_rebuilt_alike(stack):
     response = httpx.get(
         f"{stack.url}/api/v1/reports/analytics", params={"month": month, "by": "x"}
     )
-    assert response.status_code == 400 and response.json()["field"] == "by"
+    assert response.status_code == 422 and response.json()["field"] == "by"
