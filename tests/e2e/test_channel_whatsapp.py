@@ -264,7 +264,9 @@ def test_status_callbacks_are_recorded_and_reported_to_intake(api, stack, graph)
         20,
         "the read receipt recorded",
     )
-    assert [e["status"] for e in delivery["whatsapp_log"]] == ["read"]
+    # The two statuses are two events, which the adapter's workers may take in either
+    # order: "delivered" is recorded only when it came first, never after "read".
+    assert [e["status"] for e in delivery["whatsapp_log"]] in (["read"], ["delivered", "read"])
 
     def notice() -> dict:
         found = api.http.get(

@@ -30,9 +30,9 @@ from tests.support.complaint_year import YEAR, year_of_events
 
 pytestmark = pytest.mark.integration
 
-# The suite feeds 1,200 complaints (about 12,000 events), to stay within its time; the
+# The suite feeds 600 complaints (about 6,000 events), to stay within its time; the
 # full-size check of issue 14 is ADUAN_ANALYTICS_COMPLAINTS=3000 (docs/reports.md).
-COMPLAINTS = int(os.environ.get("ADUAN_ANALYTICS_COMPLAINTS", "1200"))
+COMPLAINTS = int(os.environ.get("ADUAN_ANALYTICS_COMPLAINTS", "600"))
 MONTHS = [f"{YEAR}-{m:02d}" for m in range(1, 13)]
 WIB = ZoneInfo("Asia/Jakarta")
 
