@@ -195,6 +195,10 @@ def timeline(view: dict, names: dict[str, str]) -> list[dict]:
     return lines
 
 
+def _reason(task: dict) -> str | None:
+    return f"Alasan: {task['reason']}" if task.get("reason") else None
+
+
 def parts(view: dict, names: dict[str, str]) -> list[dict]:
     """Rows of the complaint's parts: each agency's task (the lead first), then each
     outside institution's referral, with names and states in Bahasa Indonesia."""
@@ -204,7 +208,8 @@ def parts(view: dict, names: dict[str, str]) -> list[dict]:
             "name": names.get(t["agency"], t["agency"]),
             "role": "koordinator" if t.get("lead") else "",
             "state": t.get("status_label") or "",
-            "follow_up": t.get("follow_up"),
+            # Staff see why a task was returned or closed; the public view has no reason.
+            "follow_up": t.get("follow_up") or _reason(t),
         }
         for t in view.get("tasks") or []
     ]

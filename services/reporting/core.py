@@ -391,8 +391,9 @@ def staff_view(view: dict, agency: str | None = None) -> dict:
     agency admin (`agency`) sees only complaints forwarded to that agency."""
     if agency is not None and agency not in [t["agency"] for t in view_tasks(view)]:
         raise CommandRejected(ErrorCode.FORBIDDEN, "this complaint is not your agency's")
+    public = public_view(view)
     return {
-        **public_view(view),
+        **public,
         "title": view.get("title"),
         "description": view.get("description"),
         "confidential": view.get("confidential"),
@@ -407,6 +408,11 @@ def staff_view(view: dict, agency: str | None = None) -> dict:
         "scope": view.get("scope"),
         "agencies": view.get("agencies"),
         "channel": view.get("channel"),
+        # Staff also read why a task was returned or closed (the public never does).
+        "tasks": [
+            {**part, "reason": task.get("reason")}
+            for part, task in zip(public["tasks"], view_tasks(view), strict=True)
+        ],
     }
 
 

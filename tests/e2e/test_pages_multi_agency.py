@@ -44,6 +44,7 @@ def test_the_parts_of_a_cross_agency_complaint_are_worked_on_the_pages(stack, br
     sign_in(admin, stack.url, "admin1", path)
     expect(admin.locator("#bagian-tugas")).to_contain_text("koordinator")
     part = admin.locator("#bagian-dishub")
+    part.locator("summary").click()
     part.get_by_label("Perangkat daerah baru").select_option("satpolpp")
     part.get_by_label("Alasan").fill("Penertiban pedagang yang menutup saluran air")
     part.get_by_role("button", name="Alihkan").click()
@@ -57,6 +58,7 @@ def test_the_parts_of_a_cross_agency_complaint_are_worked_on_the_pages(stack, br
     # The lead closes Satpol PP's part (DPU did it) and accepts its own.
     reload_until(lead, "Satuan Polisi Pamong Praja")
     closing = lead.locator("#bagian-satpolpp")
+    closing.locator("summary").click()
     closing.get_by_label("Alasan (misalnya sudah dikerjakan koordinator)").fill(
         "Saluran sudah dibuka oleh tim DPU sendiri"
     )
