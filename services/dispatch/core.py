@@ -14,7 +14,7 @@ from services.contracts.lifecycle import (
     next_status,
     next_task_status,
 )
-from services.contracts.reference import Scope
+from services.contracts.reference import JAKARTA, Scope
 
 
 def classified(case: dict | None, data: dict, now: datetime) -> tuple[dict, list]:
@@ -244,10 +244,12 @@ def reassign(
 REFERRAL_FIELDS = ("sent_on", "answer", "answered_on")
 
 
-def parse_referral(body: object, today: date) -> dict:
+def parse_referral(body: object, now: datetime) -> dict:
     """`{sent_on, answer?, answered_on?}`: the day the liaison sent the complaint to the
-    institution and, once it answered, its answer and the day it came (YYYY-MM-DD)."""
+    institution and, once it answered, its answer and the day it came (YYYY-MM-DD, not
+    after today in Semarang)."""
     body = fields.obj(body, "", REFERRAL_FIELDS)
+    today = now.astimezone(JAKARTA).date()
     sent_on = _day(body, "sent_on", today, required=True)
     answer = fields.text(body, "answer", "answer", min_len=10, max_len=2000, required=False)
     answered_on = _day(body, "answered_on", today, required=answer is not None)

@@ -8,7 +8,6 @@ from services.chassis.inbox import subscribe
 from services.chassis.metrics import ServiceMetrics
 from services.contracts.errors import CommandRejected
 from services.contracts.events import Envelope, EventType
-from services.contracts.reference import JAKARTA
 from services.dispatch import core
 from services.dispatch.store import DispatchStore
 
@@ -81,8 +80,7 @@ class DispatchService:
     def record_referral(
         self, ticket: str, institution: str, body: dict, actor: str, agency: str
     ) -> dict:
-        now = datetime.now(UTC)
-        referral = core.parse_referral(body, now.astimezone(JAKARTA).date())
+        referral = core.parse_referral(body, datetime.now(UTC))
         return self._act(
             ticket,
             lambda case, now: core.record_referral(case, agency, institution, referral, actor, now),

@@ -94,6 +94,59 @@ def task_stages(
     return _reschedule({**clock, "tasks": list(tasks.values())}, policy, calendar), []
 
 
+# The lead's stage after the complaint's step: a target to accept once forwarded, none
+# once accepted (the deadline still runs), the officers' review once returned.
+STAGE_AFTER = {
+    EventType.COMPLAINT_FORWARDED: "agency_response",
+    EventType.COMPLAINT_ACCEPTED: None,
+    EventType.COMPLAINT_RETURNED: "review",
+}
+
+
+def lead_moved(
+    clock: dict, kind: str, data: dict, at: datetime, policy, calendar, now: datetime
+) -> tuple:
+    """Forwarded, accepted or returned (the lead's steps): the lead's stage; a forwarding
+    also starts every other agency's task, and the lead returning withdraws them."""
+    returned = kind == EventType.COMPLAINT_RETURNED
+    if returned:
+        clock = reset_tasks(clock, at)
+    elif kind == EventType.COMPLAINT_FORWARDED:
+        tasks = data.get("tasks", [])
+        others = [(t["agency"], "agency_response", at) for t in tasks if not t["lead"]]
+        if others:
+            clock, _ = task_stages(clock, others, policy, calendar)
+    agency = None if returned else data["agency"]
+    return enter_stage(clock, STAGE_AFTER[kind], agency, policy, calendar, now)
+
+
+# A non-lead task's stage after its step: no target once accepted (the deadline still
+# runs), or while a returned task waits for the admin; none ever once done.
+TASK_STAGE_AFTER = {
+    EventType.TASK_ACCEPTED: None,
+    EventType.TASK_RETURNED: None,
+    EventType.TASK_RESOLVED: TASK_DONE,
+    EventType.TASK_CLOSED: TASK_DONE,
+}
+
+
+def task_moved(
+    clock: dict, kind: str, data: dict, at: datetime, policy, calendar, now: datetime
+) -> tuple:
+    """A task's step (complaint.task_*): its stage changes; a task moved to another
+    agency ends for the old one and starts for the new, and the lead's moved makes the
+    new agency the lead, in the agency_response stage."""
+    if kind != EventType.TASK_REASSIGNED:
+        return task_stages(clock, [(data["agency"], TASK_STAGE_AFTER[kind], at)], policy, calendar)
+    changes = [(data["from_agency"], TASK_DONE, at)]
+    if not data["lead"]:
+        changes.append((data["agency"], "agency_response", at))
+    clock, _ = task_stages(clock, changes, policy, calendar)
+    if data["lead"]:
+        return enter_stage(clock, "agency_response", data["agency"], policy, calendar, now)
+    return clock, []
+
+
 def reset_tasks(clock: dict, at: datetime) -> dict:
     """The lead returned the complaint or it was reopened: every other task is withdrawn."""
     return {**clock, "tasks": [], "tasks_since": at}

@@ -15,7 +15,7 @@ from services.chassis.aggregates import Aggregates, public_state
 from services.chassis.domain import apply_event, create_from_event, run_command, to_change
 from services.chassis.store import MongoStore
 from services.contracts.errors import CommandRejected, ErrorCode
-from services.contracts.events import Envelope, EventType
+from services.contracts.events import Envelope
 from services.sla import calendar_edits, core, digest, recompute_store
 from services.sla import metrics as sla_metrics
 from services.sla.calendar import WorkingDays
@@ -29,19 +29,6 @@ CALENDAR_REFRESH_SECONDS = 5.0
 MEASURE_EVERY_SECONDS = 30.0
 DUE_SOON = timedelta(days=3)
 RECOMPUTE_LEASE = timedelta(minutes=30)
-STAGE_AFTER = {
-    "complaint.forwarded": "agency_response",
-    "complaint.accepted": None,
-    "complaint.returned": "review",
-}
-# A non-lead task's stage after its step: no target once accepted (the deadline still
-# runs), or while a returned task waits for the admin; none ever once done.
-TASK_STAGE_AFTER = {
-    "complaint.task_accepted": None,
-    "complaint.task_returned": None,
-    "complaint.task_resolved": core.TASK_DONE,
-    "complaint.task_closed": core.TASK_DONE,
-}
 
 
 class Calendar:
@@ -151,48 +138,39 @@ class Clocks:
         )
 
     def enter_stage(self, event: Envelope, now: datetime) -> None:
-        """The lead's stage; a forwarding also starts every other agency's task, and the
-        lead returning the complaint withdraws them."""
-        stage = STAGE_AFTER[event["type"]]
-        returned = event["type"] == EventType.COMPLAINT_RETURNED
-        agency = None if returned else event["data"]["agency"]
         at = datetime.fromisoformat(event["occurred_at"])
-        others = [
-            (task["agency"], "agency_response", at)
-            for task in event["data"].get("tasks", [])
-            if event["type"] == EventType.COMPLAINT_FORWARDED and not task["lead"]
-        ]
-
-        def step(clock: dict) -> tuple:
-            policy, calendar = self.policy(clock["policy"]), self.calendar.get()
-            if returned:
-                clock = core.reset_tasks(clock, at)
-            elif others:
-                clock, _ = core.task_stages(clock, others, policy, calendar)
-            return core.enter_stage(clock, stage, agency, policy, calendar, now)
-
-        apply_event(self.clocks, event, step, now)
+        apply_event(
+            self.clocks,
+            event,
+            lambda clock: core.lead_moved(
+                clock,
+                event["type"],
+                event["data"],
+                at,
+                self.policy(clock["policy"]),
+                self.calendar.get(),
+                now,
+            ),
+            now,
+        )
 
     def task_moved(self, event: Envelope, now: datetime) -> None:
         """A task accepted, returned, resolved, closed or moved: its own stage target."""
-        data, at = event["data"], datetime.fromisoformat(event["occurred_at"])
-        if event["type"] == EventType.TASK_REASSIGNED:
-            changes = [(data["from_agency"], core.TASK_DONE, at)]
-            if not data["lead"]:
-                changes.append((data["agency"], "agency_response", at))
-        else:
-            changes = [(data["agency"], TASK_STAGE_AFTER[event["type"]], at)]
-
-        def step(clock: dict) -> tuple:
-            policy, calendar = self.policy(clock["policy"]), self.calendar.get()
-            clock, _ = core.task_stages(clock, changes, policy, calendar)
-            if event["type"] == EventType.TASK_REASSIGNED and data["lead"]:
-                return core.enter_stage(
-                    clock, "agency_response", data["agency"], policy, calendar, now
-                )
-            return clock, []
-
-        apply_event(self.clocks, event, step, now)
+        at = datetime.fromisoformat(event["occurred_at"])
+        apply_event(
+            self.clocks,
+            event,
+            lambda clock: core.task_moved(
+                clock,
+                event["type"],
+                event["data"],
+                at,
+                self.policy(clock["policy"]),
+                self.calendar.get(),
+                now,
+            ),
+            now,
+        )
 
     def reopen(self, event: Envelope, now: datetime) -> None:
         policy = policy_for(None, self.policies())

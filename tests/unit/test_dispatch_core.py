@@ -292,15 +292,14 @@ def test_a_cross_institution_complaint_refers_the_outside_institution_to_the_lea
     state, [(_, data)] = core.forward(case, "dpu", "admin1", NOW)
     assert data["tasks"] == [{"agency": "dpu", "lead": True}] and data["referrals"] == ["pln"]
     case = apply(case, (state, []))
-    today = NOW.date()
-    referral = core.parse_referral({"sent_on": "2026-03-02"}, today)
+    referral = core.parse_referral({"sent_on": "2026-03-02"}, NOW)
     assert referral == {"sent_on": "2026-03-02", "answer": None, "answered_on": None}
     state, [(event_type, data)] = core.record_referral(case, "dpu", "pln", referral, "d", NOW)
     assert event_type == EventType.REFERRAL_RECORDED and data["institution"] == "pln"
     case = apply(case, (state, []))
     answered = core.parse_referral(
         {"sent_on": "2026-03-02", "answer": "Tiang listrik diganti", "answered_on": "2026-03-04"},
-        today,
+        NOW,
     )
     case = apply(case, core.record_referral(case, "dpu", "pln", answered, "d", NOW))
     with pytest.raises(CommandRejected):
@@ -325,5 +324,5 @@ def test_a_cross_institution_complaint_refers_the_outside_institution_to_the_lea
 )
 def test_a_referral_needs_real_days_in_order(body):
     with pytest.raises(CommandRejected) as caught:
-        core.parse_referral(body, NOW.date())
+        core.parse_referral(body, NOW)
     assert caught.value.code == "invalid_field"

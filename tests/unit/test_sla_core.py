@@ -329,3 +329,27 @@ def test_open_gauges_count_each_running_clock_once_by_its_state():
         {"paused": 0, "overdue": 0, "due_soon": 0, "on_track": 0},
         None,
     )
+
+
+def test_a_forwarding_starts_each_task_and_a_moved_lead_takes_the_stage():
+    now = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    tasks = [{"agency": "dpu", "lead": True}, {"agency": "dlh", "lead": False}]
+    data = {"agency": "dpu", "admin": "a", "tasks": tasks}
+    clock, _ = core.lead_moved(started(), "complaint.forwarded", data, now, POLICY, CALENDAR, now)
+    assert clock["agency"] == "dpu" and clock["stage"] == "agency_response"
+    assert [(t["agency"], t["stage"]) for t in clock["tasks"]] == [("dlh", "agency_response")]
+    later = now + timedelta(hours=2)
+    moved = {"agency": "disperkim", "from_agency": "dpu", "lead": True, "reason": "r"}
+    clock, _ = core.task_moved(
+        clock, "complaint.task_reassigned", moved, later, POLICY, CALENDAR, later
+    )
+    assert clock["agency"] == "disperkim" and clock["stage_since"] == later
+    assert core.concerned_agencies(clock) == ["disperkim", "dlh"]
+    clock, _ = core.task_moved(
+        clock, "complaint.task_resolved", {"agency": "dlh"}, later, POLICY, CALENDAR, later
+    )
+    assert core.concerned_agencies(clock) == ["disperkim"]
+    returned, _ = core.lead_moved(
+        clock, "complaint.returned", {"agency": "disperkim"}, later, POLICY, CALENDAR, later
+    )
+    assert returned["agency"] is None and returned["stage"] == "review"
