@@ -138,29 +138,21 @@ class Clocks:
         )
 
     def enter_stage(self, event: Envelope, now: datetime) -> None:
-        at = datetime.fromisoformat(event["occurred_at"])
-        apply_event(
-            self.clocks,
-            event,
-            lambda clock: core.lead_moved(
-                clock,
-                event["type"],
-                event["data"],
-                at,
-                self.policy(clock["policy"]),
-                self.calendar.get(),
-                now,
-            ),
-            now,
-        )
+        """Forwarded, accepted or returned: the lead's stage, and the other tasks'."""
+        self._stage_step(event, core.lead_moved, now)
 
     def task_moved(self, event: Envelope, now: datetime) -> None:
         """A task accepted, returned, resolved, closed or moved: its own stage target."""
+        self._stage_step(event, core.task_moved, now)
+
+    def _stage_step(self, event: Envelope, step, now: datetime) -> None:
+        """A core step on the clock from the event's type, data and time, under the
+        clock's policy and the calendar."""
         at = datetime.fromisoformat(event["occurred_at"])
         apply_event(
             self.clocks,
             event,
-            lambda clock: core.task_moved(
+            lambda clock: step(
                 clock,
                 event["type"],
                 event["data"],
