@@ -32,6 +32,7 @@ from gateway.routes import (
     desk,
     docs,
     ops,
+    report_documents,
     reports,
     sla,
     staff,
@@ -135,6 +136,11 @@ ROUTES = [
     Route("/api/v1/reports/monthly", reports.monthly),
     Route("/api/v1/reports/analytics", reports.analytics),
     Route("/api/v1/reports/overview", reports.overview),
+    Route("/api/v1/reports/archive", report_documents.archive),
+    Route(
+        "/api/v1/reports/monthly/{month}/regenerate", report_documents.regenerate, methods=["POST"]
+    ),
+    Route("/api/v1/reports/monthly/{month}/{format}", report_documents.document),
     Route("/api/v1/calendar/{year}", sla.calendar),
     Route("/api/v1/calendar/days", sla.change_day, methods=["POST"]),
     Route("/api/v1/calendar/recomputes/{request_id}", sla.recompute),

@@ -22,6 +22,19 @@ ensure_venv() {
   touch "$stamp"
 }
 
+# Installs a Debian package as root; otherwise says what is missing and how to install it.
+apt_install() {
+  local package=$1 missing=$2
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing $package"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package"
+  else
+    echo "$missing:" >&2
+    echo "  sudo apt-get install $package" >&2
+    return 1
+  fi
+}
+
 rabbitmq_up() {
   (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null
 }
@@ -31,14 +44,7 @@ ensure_rabbitmq() {
     return 0
   fi
   if ! command -v rabbitmq-server >/dev/null; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-      echo "== installing rabbitmq-server"
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server
-    else
-      echo "RabbitMQ is not running on 127.0.0.1:5672 and not installed:" >&2
-      echo "  sudo apt-get install rabbitmq-server" >&2
-      return 1
-    fi
+    apt_install rabbitmq-server "RabbitMQ is not running on 127.0.0.1:5672 and not installed" || return 1
   fi
   echo "== starting RabbitMQ"
   rabbitmq-server -detached || true
@@ -58,14 +64,15 @@ ensure_chromium() {
   if [ -x /usr/bin/chromium ]; then
     return 0
   fi
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "== installing chromium"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
-  else
-    echo "Chromium is not installed at /usr/bin/chromium (the browser tests need it):" >&2
-    echo "  sudo apt-get install chromium" >&2
-    return 1
+  apt_install chromium "Chromium is not installed at /usr/bin/chromium (the browser tests need it)"
+}
+
+# The monthly report's PDF test renders a page with poppler's pdftoppm.
+ensure_poppler() {
+  if command -v pdftoppm >/dev/null; then
+    return 0
   fi
+  apt_install poppler-utils "pdftoppm is not installed (the monthly report's PDF test needs it)"
 }
 
 # The Prometheus tests run Debian's promtool (rules and their unit tests) and a

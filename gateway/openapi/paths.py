@@ -686,6 +686,41 @@ PATHS: dict[str, dict[str, Schema]] = {
             ),
         )
     },
+    "/api/v1/reports/archive": {
+        "get": operation(
+            "The archived monthly reports, newest first (docs/reports.md)",
+            "Reports",
+            ok("The archive", s.REPORT_ARCHIVE),
+            parameters=(
+                query("month", text(pattern=r"^[0-9]{4}-[0-9]{2}$"), "YYYY-MM: only its versions"),
+            ),
+        )
+    },
+    "/api/v1/reports/monthly/{month}/{format}": {
+        "get": operation(
+            "An archived monthly report (PDF, XLSX, CSV, JSON): the city's or an agency's month",
+            "Reports",
+            (200, {"description": "The report", "content": s.REPORT_DOCUMENTS}),
+            parameters=(
+                query(
+                    "version",
+                    {"type": "integer", "minimum": 1},
+                    "The version (default: the latest)",
+                ),
+                query("agency", text(1, 60), "An agency's code: that agency's own month"),
+            ),
+            errors={422: "A month, version or agency that is not one (`invalid_field`)"},
+        )
+    },
+    "/api/v1/reports/monthly/{month}/regenerate": {
+        "post": operation(
+            "Archive a new version of the month's report from the figures as they stand",
+            "Reports",
+            ok("The version made", s.ARCHIVED_REPORT, 201),
+            roles=SUPERVISOR,
+            errors={422: "A month that is not one or has not begun (`invalid_field`)"},
+        )
+    },
     "/api/v1/reports/overview": {
         "get": operation(
             "Open complaints by deadline state and agency",
@@ -760,6 +795,8 @@ PATH_PARAMETERS: dict[str, Schema] = {
     "request_id": text(1, 100),
     "policy_id": text(1, 100),
     "year": {"type": "integer", "minimum": 0, "maximum": 9999},
+    "month": text(7, 7, examples=["2026-11"]),
+    "format": enum(["pdf", "xlsx", "csv", "json"]),
     "agency": text(1, 60),
     "institution": text(1, 60),
 }

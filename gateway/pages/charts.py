@@ -10,6 +10,7 @@ import io
 from collections.abc import Sequence
 
 from matplotlib import rcParams
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
@@ -23,8 +24,11 @@ GREEN = "#2e7d32"
 GREY = "#5f6b7a"
 
 
-def bars(labels: Sequence[str], values: Sequence[int], title: str) -> bytes:
-    """Horizontal bars, one per label, its count written beside it."""
+def bars(
+    labels: Sequence[str], values: Sequence[int | float], title: str, image: str = "svg"
+) -> bytes:
+    """Horizontal bars, one per label, its count written beside it; `image` "png" for a
+    PDF (the report's documents), "svg" for a page."""
     height = 1.2 + 0.45 * len(labels)
     figure = Figure(figsize=(7.5, height), layout="constrained")
     axes = figure.add_subplot()
@@ -36,7 +40,25 @@ def bars(labels: Sequence[str], values: Sequence[int], title: str) -> bytes:
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlim(0, max([*values, 1]) * 1.15)
     _finish(axes, title)
-    return _svg(figure)
+    return _png(figure) if image == "png" else _svg(figure)
+
+
+def shares(labels: Sequence[str], values: Sequence[float | None], title: str) -> bytes:
+    """Horizontal bars of shares (0..1) as percentages, a PNG for the report's PDF; a
+    label without a share (nothing to divide) is drawn as '-'."""
+    height = 1.2 + 0.4 * len(labels)
+    figure = Figure(figsize=(7.5, height), layout="constrained")
+    axes = figure.add_subplot()
+    positions = list(range(len(labels)))
+    drawn = axes.barh(positions, [v or 0 for v in values], color=GREEN)
+    texts = ["-" if v is None else f"{v * 100:.0f} %" for v in values]
+    axes.bar_label(drawn, labels=texts, padding=3, fontsize=8)
+    axes.set_yticks(positions, labels=list(labels), fontsize=8)
+    axes.invert_yaxis()
+    axes.set_xlim(0, 1.12)
+    axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    _finish(axes, title)
+    return _png(figure)
 
 
 def trend(months: Sequence[str], received: Sequence[int], rates: Sequence[float | None]) -> bytes:
@@ -73,6 +95,13 @@ def _finish(axes, title: str) -> None:
     axes.set_title(title, fontsize=11, loc="left", color="#1b1f24")
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(colors=GREY)
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    FigureCanvasAgg(figure)
+    figure.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+    return buffer.getvalue()
 
 
 def _svg(figure: Figure) -> bytes:

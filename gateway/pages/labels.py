@@ -87,6 +87,17 @@ DEADLINE_STATE_LABELS: dict[str, str] = {
     "stopped": "Batas waktu tidak lagi dihitung",
 }
 
+CHANNEL_LABELS: dict[str, str] = {
+    "sapambakita": "SapaMbakIta / situs web",
+    "sms": "SMS",
+    "media_sosial": "Media sosial",
+    "whatsapp": "WhatsApp",
+    "lapor": "SP4N-LAPOR!",
+    "tatap_muka": "Tatap muka",
+    "surat": "Surat",
+    "open311": "Open311 (aplikasi mitra)",
+}
+
 SCOPE_LABELS: dict[str, str] = {
     "single_agency": "ditangani satu perangkat daerah",
     "cross_agency": "ditangani beberapa perangkat daerah",

@@ -18,7 +18,7 @@ from gateway.actions import ACTIONS
 from gateway.auth import require
 from gateway.errors import ApiError, BackendUnavailable
 from gateway.identity import Staff
-from gateway.pages import work_forms, work_view
+from gateway.pages import labels, work_forms, work_view
 from gateway.pages.agencies import agency_names
 from gateway.pages.errors import NOT_FOUND, said_beside_form
 from gateway.pages.rendering import render
@@ -223,7 +223,7 @@ async def complaint_page(
             "typed": typed,
             "prefill": classification_prefill(view, suggestion),
             "categories": [(str(c), label) for c, label in CATEGORY_LABELS.items()],
-            "scopes": [(str(s), work_view.labels.SCOPE_LABELS[str(s)]) for s in Scope],
+            "scopes": [(str(s), labels.SCOPE_LABELS[str(s)]) for s in Scope],
             "agencies": sorted(names.items(), key=lambda pair: pair[1]),
             "forward_to": [(a, names.get(a, a)) for a in view.get("agencies") or []],
         },
@@ -301,13 +301,13 @@ def complaint_model(view: dict, names: dict[str, str]) -> dict:
         "title": view.get("title") or "",
         "description": view.get("description") or "",
         "confidential": bool(view.get("confidential")),
-        "channel": work_view.CHANNEL_LABELS.get(view.get("channel") or "", view.get("channel")),
+        "channel": labels.CHANNEL_LABELS.get(view.get("channel") or "", view.get("channel")),
         "received_at": view.get("received_at"),
         "kecamatan": location.get("kecamatan"),
         "kelurahan": location.get("kelurahan"),
         "address": location.get("address"),
         "category": work_view.category_label(view.get("category")),
-        "scope": work_view.labels.SCOPE_LABELS.get(view.get("scope") or ""),
+        "scope": labels.SCOPE_LABELS.get(view.get("scope") or ""),
         "agencies": [names.get(a, a) for a in view.get("agencies") or []],
         "agency": names.get(view.get("agency") or "", view.get("agency")),
         "urgent": bool(view.get("urgent")),
@@ -318,8 +318,8 @@ def complaint_model(view: dict, names: dict[str, str]) -> dict:
         "replies": list(view.get("replies") or []),
         "rating": view.get("rating"),
         "pending": "timeline" not in view,
-        "timeline": work_view.labels.timeline(view, names),
-        "parts": work_view.labels.parts(view, names),
+        "timeline": labels.timeline(view, names),
+        "parts": labels.parts(view, names),
     }
 
 
@@ -335,8 +335,8 @@ def clock_model(clock: dict | None) -> dict | None:
         "deadlines": [
             {
                 "at": d.get("at"),
-                "why": work_view.labels.deadline_reason(d.get("reason")),
-                "scope": work_view.labels.SCOPE_LABELS.get(d.get("scope") or "", "-"),
+                "why": labels.deadline_reason(d.get("reason")),
+                "scope": labels.SCOPE_LABELS.get(d.get("scope") or "", "-"),
                 "working_days": d.get("working_days"),
                 "due_at": d.get("due_at"),
             }

@@ -22,16 +22,6 @@ QUEUE_TITLES: dict[str, str] = {
     Role.AGENCY_HEAD: "Pengaduan {agency}",
     Role.SUPERVISOR: "Semua pengaduan yang masih terbuka",
 }
-CHANNEL_LABELS: dict[str, str] = {
-    "sapambakita": "SapaMbakIta / situs web",
-    "sms": "SMS",
-    "media_sosial": "Media sosial",
-    "whatsapp": "WhatsApp",
-    "lapor": "SP4N-LAPOR!",
-    "tatap_muka": "Tatap muka",
-    "surat": "Surat",
-    "open311": "Open311 (aplikasi mitra)",
-}
 # The badge's colour class for each SLA state.
 SLA_BADGES: dict[str, str] = {
     "on_track": "ok",
@@ -162,7 +152,7 @@ def filter_choices(role: str) -> dict[str, list[tuple[str, str]]]:
         "status": [(str(s), STATUS_LABELS[s]) for s in WORKLIST_STATUSES.get(role, ())],
         "kategori": [(str(c), CATEGORY_LABELS[c]) for c in Category],
         "kecamatan": [(k, k) for k in KECAMATAN],
-        "saluran": list(CHANNEL_LABELS.items()),
+        "saluran": list(labels.CHANNEL_LABELS.items()),
     }
 
 

@@ -1,6 +1,8 @@
 """reporting's entrypoints: record the events of its subscriptions; answer tracking,
 worklists and reports."""
 
+from datetime import UTC, datetime
+
 from nameko.rpc import rpc
 
 from services.chassis import fields
@@ -8,7 +10,7 @@ from services.chassis.inbox import Subscription
 from services.chassis.metrics import ServiceMetrics
 from services.contracts.errors import CommandRejected
 from services.contracts.events import SUBSCRIPTIONS, Envelope
-from services.reporting import analytics, core, overview
+from services.reporting import analytics, core, monthly_report, overview
 from services.reporting.public_list import MAX_ITEMS, public_query
 from services.reporting.store import ReportingStore
 
@@ -63,13 +65,24 @@ class ReportingService:
 
     @rpc(expected_exceptions=CommandRejected)
     def monthly(self, month: str) -> dict:
-        month = core.parse_month(month)
-        start, end = core.month_bounds(month)
-        summary = core.monthly_summary(month, self.views.monthly_counts(start, end))
-        return summary | {
-            "by_channel": core.channel_counts(self.views.monthly_channels(start, end)),
-            "ratings": core.rating_summary(self.views.monthly_ratings(month)),
-        }
+        return self.views.monthly_summary(core.parse_month(month))
+
+    @rpc(expected_exceptions=CommandRejected)
+    def report_archive(self, month: str | None = None) -> list[dict]:
+        """The archived monthly reports (docs/reports.md), newest first, without figures."""
+        return self.views.archived(None if month is None else core.parse_month(month))
+
+    @rpc(expected_exceptions=CommandRejected)
+    def archived_report(self, month: str, version: int | None = None) -> dict | None:
+        """A version of a month's archived report with its figures (the latest by default)."""
+        return self.views.archived_report(core.parse_month(month), monthly_report.version(version))
+
+    @rpc(expected_exceptions=CommandRejected)
+    def regenerate_report(self, month: str, requested_by: str) -> dict:
+        """A new version of the month's report from the figures as they stand now."""
+        now = datetime.now(UTC)
+        month = monthly_report.reportable(core.parse_month(month), now)
+        return self.views.archive_report(month, monthly_report.REQUESTED, now, requested_by)
 
     @rpc(expected_exceptions=CommandRejected)
     def analytics(self, month: str, by: str = "category") -> dict:

@@ -1,20 +1,23 @@
 """Reporting's database: one view per complaint, built from events."""
 
 import logging
+import os
 import re
 from datetime import UTC, datetime
 
+import eventlet
 from pymongo import UpdateOne
 from pymongo.collection import Collection
-from pymongo.errors import BulkWriteError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.chassis import topology
 from services.chassis.aggregates import Aggregates, Change
 from services.chassis.batches import Batcher
 from services.chassis.bulk import Application, apply_many
 from services.chassis.store import MongoStore
+from services.chassis.working_days import national_calendar
 from services.contracts.events import Envelope
-from services.reporting import analytics, core, overview
+from services.reporting import analytics, core, monthly_report, overview
 from services.reporting.public_list import PublicQuery, mongo_filter, public_item
 
 log = logging.getLogger(__name__)
@@ -45,9 +48,10 @@ def recording(event: Envelope) -> Application:
 
 
 class ReadModel:
-    def __init__(self, views: Aggregates, batcher: Batcher[Envelope]) -> None:
+    def __init__(self, views: Aggregates, batcher: Batcher[Envelope], reports: Collection) -> None:
         self.views = views
         self.batcher = batcher
+        self.reports = reports
 
     def record(self, event: Envelope) -> None:
         """Returns once the event is saved in its view (with the others of its batch)."""
@@ -186,6 +190,56 @@ class ReadModel:
     def analytics(self, month: str, by: str) -> dict:
         return analytics.month_analytics(month, by, self.month_facts(month))
 
+    def monthly_summary(self, month: str) -> dict:
+        """Counts by category and status, by channel, and the month's ratings."""
+        start, end = core.month_bounds(month)
+        summary = core.monthly_summary(month, self.monthly_counts(start, end))
+        return summary | {
+            "by_channel": core.channel_counts(self.monthly_channels(start, end)),
+            "ratings": core.rating_summary(self.monthly_ratings(month)),
+        }
+
+    def archive_report(
+        self, month: str, trigger: str, now: datetime, requested_by: str | None = None
+    ) -> dict | None:
+        """Takes the month's snapshot into the archive; None when it is the scheduled
+        report and another instance archived it first."""
+        now = now.replace(microsecond=now.microsecond // 1000 * 1000)  # MongoDB keeps ms
+        figures = monthly_report.snapshot(
+            month, self.month_facts(month), self.monthly_summary(month)
+        )
+        entry = {
+            "_id": monthly_report.archive_id(month, trigger, now),
+            "month": month,
+            "trigger": trigger,
+            "requested_by": requested_by,
+            "generated_at": now,
+            "figures": figures,
+        }
+        try:
+            self.reports.insert_one(entry)
+        except DuplicateKeyError:
+            return None
+        return next(e for e in self.archived(month) if e["id"] == entry["_id"])
+
+    def has_scheduled_report(self, month: str) -> bool:
+        found = self.reports.find_one({"_id": monthly_report.scheduled_id(month)}, {"_id": 1})
+        return found is not None
+
+    def archived(self, month: str | None = None) -> list[dict]:
+        """The archive's reports (of `month`, or all), without their figures."""
+        query = {} if month is None else {"month": month}
+        return monthly_report.listing(list(self.reports.find(query, {"figures": 0})))
+
+    def archived_report(self, month: str, version: int | None) -> dict | None:
+        """A version of the month's report with its figures (the latest when None)."""
+        listed = self.archived(month)  # newest first
+        if not listed or (version is not None and not 1 <= version <= len(listed)):
+            return None
+        chosen = listed[0] if version is None else listed[len(listed) - version]
+        found = self.reports.find_one({"_id": chosen["id"]}, {"figures": 1})
+        return chosen | {"figures": found["figures"]}
+
 
 def log_events(log: Collection, events: list[Envelope]) -> None:
     """Appends events to reporting's event log, one document each, keyed by event id: a
@@ -219,11 +273,42 @@ def ensure_view_indexes(views: Collection) -> None:
 
 
 class ReportingStore(MongoStore):
+    """| variable | default | meaning |
+    |---|---|---|
+    | ADUAN_REPORT_CHECK_SECONDS | 300 | how often each instance checks whether a month's
+      scheduled report is due (docs/reports.md) |
+    """
+
     aggregate_collections = ("views",)
 
     def setup(self) -> None:
         super().setup()
         self.batcher = Batcher(self._record_batch, RECORD_WAIT, RECORD_BATCH)
+        self.report_check = float(os.environ.get("ADUAN_REPORT_CHECK_SECONDS", "300"))
+
+    def start(self) -> None:
+        super().start()
+        self.container.spawn_managed_thread(self._reports_forever, identifier="monthly-reports")
+
+    def _reports_forever(self) -> None:
+        """Archives the scheduled report of the month just ended once it is due. Every
+        instance checks; the archive's key keeps one (monthly_report.archive_id)."""
+        while self.running:
+            try:
+                self.archive_due_report(datetime.now(UTC))
+            except Exception as error:
+                log.warning("monthly report check failed: %r", error)
+            eventlet.sleep(self.report_check)
+
+    def archive_due_report(self, now: datetime) -> dict | None:
+        month = monthly_report.report_due(now, national_calendar(now.year).is_working_day)
+        model = self.domain([])
+        if model.has_scheduled_report(month):
+            return None
+        archived = model.archive_report(month, monthly_report.SCHEDULED, now)
+        if archived is not None:
+            log.info("archived the scheduled report of %s", month)
+        return archived
 
     def _record_batch(self, events: list[Envelope]) -> dict[int, BaseException]:
         """Applies the batch to the views, then appends the events applied to the event
@@ -239,6 +324,7 @@ class ReportingStore(MongoStore):
         # The rebuild reads each complaint's events together, and catches up by time.
         self.db.events.create_index("ticket")
         self.db.events.create_index("logged_at")
+        self.db.report_archive.create_index("month")
 
     def migrate(self) -> None:
         """Removes what versions that consumed the channels' raw messages left: the view
@@ -365,4 +451,4 @@ class ReportingStore(MongoStore):
 
     def domain(self, to_relay: list) -> ReadModel:
         (views,) = self.aggregates(to_relay)
-        return ReadModel(views, self.batcher)
+        return ReadModel(views, self.batcher, self.db.report_archive)
