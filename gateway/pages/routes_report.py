@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from gateway.pages import charts
 from gateway.pages.agencies import agency_names
 from gateway.pages.errors import PageError
+from gateway.pages.labels import time_text
 from gateway.pages.rendering import render
 from gateway.pages.report_data import Month, MonthlyReports
 from services.contracts.lifecycle import STATUS_LABELS, Status
@@ -42,6 +43,7 @@ async def monthly(request: Request) -> Response:
     summary = await reports.month(month)
     trend = await reports.trend(month)
     current = Month.current(datetime.now(UTC))
+    archived = await request.app.state.rpc.call("reporting", "report_archive", month=month.key)
     return render(
         request,
         "report.html",
@@ -55,6 +57,8 @@ async def monthly(request: Request) -> Response:
             "trend": [(m, s["total"], _percent(s["resolution_rate"])) for m, s in trend],
             "months": [current.back(n) for n in range(MONTHS_LISTED)],
             "in_progress": month == current,
+            "published": archived[0] if archived else None,
+            "published_at": time_text(archived[0]["generated_at"]) if archived else None,
         },
     )
 

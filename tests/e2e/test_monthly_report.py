@@ -40,6 +40,13 @@ def test_the_month_last_due_is_archived_by_the_schedule(api):
     assert entry["month"] == due and entry["requested_by"] is None
     # Only one scheduled report per month, however many checks ran.
     assert sum(r["trigger"] == "scheduled" for r in found.json()["reports"]) == 1
+    # The residents' report page of that month links its latest version's documents (a
+    # past month: the page's short cache of the current month's figures stays unread).
+    latest = found.json()["reports"][0]["version"]
+    page = api.http.get(f"/laporan/{due}")
+    assert page.status_code == 200
+    for form in ("pdf", "xlsx", "csv"):
+        assert f'href="/api/v1/reports/monthly/{due}/{form}?version={latest}"' in page.text
 
 
 def test_a_regenerated_month_reads_alike_in_every_format(api, tmp_path):
