@@ -5,7 +5,7 @@ other documents, values as numbers (a dot for decimals) so any tool reads them."
 import csv
 import io
 
-from gateway.documents.tables import FIGURE_COLUMNS, MonthlyReport, Part, flat
+from gateway.documents.tables import FIGURE_COLUMNS, MonthlyReport, Part
 
 CITY_SCOPE = "kota"
 HEADER = ["bulan", "cakupan", "nama_cakupan", "dimensi", "kode", "nama"] + [
@@ -25,11 +25,11 @@ def render(report: MonthlyReport) -> bytes:
 
 def _lines(month: str, part: Part):
     scope = part.agency or CITY_SCOPE
-    total = flat(part.total) if part.total else {}
+    total = part.total
     yield [month, scope, part.title, "jumlah", "", "Jumlah", *_figures(total)]
     for breakdown in part.breakdowns:
         for row in breakdown.rows:
-            figures = flat(row.figures)
+            figures = row.figures
             yield [month, scope, part.title, breakdown.dimension, row.key, row.label] + list(
                 _figures(figures)
             )

@@ -17,7 +17,6 @@ from gateway.documents.tables import (
     MonthlyReport,
     Part,
     cell_text,
-    flat,
     summary_text,
 )
 from gateway.pages import charts
@@ -102,7 +101,7 @@ def _heading(pdf: FPDF, text: str, size: float = 11) -> None:
 
 def _main_figures(pdf: FPDF, part: Part) -> None:
     _heading(pdf, "Angka utama")
-    total = flat(part.total) if part.total else {}
+    total = part.total
     pdf.set_font("helvetica", size=9)
     with pdf.table(
         col_widths=(120, 50),
@@ -183,6 +182,6 @@ def _table(
         table.row([latin1(breakdown.title), *[latin1(h) for _, h in columns]])
         for row in breakdown.rows:
             table.row([latin1(row.label), *[cell_text(f, row.value(f)) for f, _ in columns]])
-        total = flat(part.total)
+        total = part.total
         table.row(["Jumlah", *[cell_text(f, total.get(f)) for f, _ in columns]], style=TOTALS)
     pdf.ln(2)

@@ -47,7 +47,10 @@ NONE_LABELS = {
 
 
 def flat(figures: dict) -> dict:
-    """A row's figures with the working days' median and p90 as columns of their own."""
+    """A row's figures with the working days' median and p90 as columns of their own
+    (done once, as the report is read; an agency without complaints keeps {})."""
+    if not figures:
+        return {}
     days = figures.get("working_days_to_resolve") or {}
     return figures | {"median_days": days.get("median"), "p90_days": days.get("p90")}
 
@@ -59,7 +62,7 @@ class Row:
     figures: dict
 
     def value(self, figure: str):
-        return flat(self.figures).get(figure)
+        return self.figures.get(figure)
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ def labeller(dimension: str, names: dict[str, str]):
 
 def breakdown(dimension: str, rows: list[dict], names: dict[str, str]) -> Breakdown:
     label = labeller(dimension, names)
-    built = [Row(r["key"], label(r["key"]), r) for r in rows]
+    built = [Row(r["key"], label(r["key"]), flat(r)) for r in rows]
     # Most complaints first, the unknown last; ties by name, so the order is stable.
     built.sort(key=lambda r: (r.key == NONE_KEY, -r.figures["received"], r.label))
     return Breakdown(dimension, DIMENSION_TITLES[dimension], built)
@@ -143,13 +146,13 @@ def monthly_report(
     month = archived["month"]
     city = Part(
         f"Kota Semarang, {month_name(month)}",
-        figures["total"],
+        flat(figures["total"]),
         [breakdown(d, rows, names) for d, rows in figures["by"].items()],
     )
     agencies = [
         Part(
             names.get(code, code),
-            own["total"],
+            flat(own["total"]),
             [breakdown(d, rows, names) for d, rows in own["by"].items()],
             agency=code,
         )
@@ -194,7 +197,7 @@ def cell_text(figure: str, value) -> str:
 def summary_text(report: MonthlyReport) -> list[str]:
     """The summary's paragraphs, in Indonesian, from the figures."""
     part = report.city
-    total = flat(part.total) if part.total else {}
+    total = part.total
     received = total.get("received", 0)
     who = "Pemerintah Kota Semarang" if part.agency is None else part.title
     if not received:

@@ -11,7 +11,6 @@ from gateway.documents.tables import (
     Breakdown,
     MonthlyReport,
     Part,
-    flat,
     summary_text,
 )
 
@@ -59,7 +58,7 @@ def _summary(book, formats: dict, report: MonthlyReport) -> None:
         row += 1
     row += 1
     sheet.write_row(row, 0, ["Angka", "Kota Semarang"], formats["heading"])
-    total = flat(report.city.total) if report.city.total else {}
+    total = report.city.total
     for figure, heading in FIGURE_COLUMNS:
         row += 1
         sheet.write(row, 0, heading)
@@ -80,7 +79,7 @@ def _breakdown_sheet(book, formats: dict, breakdown: Breakdown, part: Part) -> N
             _write_figure(sheet, index, column, figure, row.value(figure), formats, False)
     last = len(breakdown.rows) + 1
     sheet.write(last, 1, "Jumlah", formats["total"])
-    total = flat(part.total)
+    total = part.total
     for column, (figure, _) in enumerate(FIGURE_COLUMNS, start=2):
         _write_figure(sheet, last, column, figure, total.get(figure), formats, True)
     sheet.freeze_panes(1, 2)
@@ -120,7 +119,7 @@ def _agencies_sheet(book, formats: dict, agencies: list[Part]) -> None:
     for part in agencies:
         row += 1
         sheet.write_row(row, 0, [part.agency, part.title, "Jumlah", "", ""], formats["total"])
-        total = flat(part.total) if part.total else {}
+        total = part.total
         for column, (figure, _) in enumerate(FIGURE_COLUMNS, start=5):
             _write_figure(sheet, row, column, figure, total.get(figure), formats, True)
         for breakdown in part.breakdowns:

@@ -53,23 +53,34 @@ class Month:
 
 
 class MonthlyReports:
-    """Reporting's summaries by month, each kept FRESH_SECONDS."""
+    """Reporting's summaries and archived reports by month, each kept FRESH_SECONDS."""
 
     def __init__(self, rpc: Callable[[], RpcClient], clock=time.monotonic) -> None:
         # The app's RPC client, looked up per call: the pages start before it exists.
         self.rpc = rpc
         self.clock = clock
-        self._kept: dict[str, tuple[float, dict]] = {}
+        self._kept: dict[tuple[str, str], tuple[float, object]] = {}
 
     async def month(self, month: Month) -> dict:
-        kept = self._kept.get(month.key)
+        return await self._fresh("monthly", month)
+
+    async def published(self, month: Month) -> dict | None:
+        """The latest archived version of the month's report (docs/reports.md), if any."""
+        listed = await self._fresh("report_archive", month)
+        return listed[0] if listed else None
+
+    async def _fresh(self, method: str, month: Month):
+        """Reporting's answer to `method` for the month, asked at most every
+        FRESH_SECONDS: the public page is read far more often than the figures move."""
+        key = (method, month.key)
+        kept = self._kept.get(key)
         if kept is not None and self.clock() - kept[0] < FRESH_SECONDS:
             return kept[1]
-        summary = await self.rpc().call("reporting", "monthly", month=month.key)
-        self._kept[month.key] = (self.clock(), summary)
-        if len(self._kept) > 240:  # twenty years of months; old ones go first
+        answer = await self.rpc().call("reporting", method, month=month.key)
+        self._kept[key] = (self.clock(), answer)
+        if len(self._kept) > 480:  # twenty years of months, twice; old ones go first
             del self._kept[min(self._kept, key=lambda k: self._kept[k][0])]
-        return summary
+        return answer
 
     async def trend(self, last: Month) -> list[tuple[Month, dict]]:
         """The twelve months ending with `last`, oldest first."""

@@ -43,7 +43,7 @@ async def monthly(request: Request) -> Response:
     summary = await reports.month(month)
     trend = await reports.trend(month)
     current = Month.current(datetime.now(UTC))
-    archived = await request.app.state.rpc.call("reporting", "report_archive", month=month.key)
+    published = await reports.published(month)
     return render(
         request,
         "report.html",
@@ -57,8 +57,8 @@ async def monthly(request: Request) -> Response:
             "trend": [(m, s["total"], _percent(s["resolution_rate"])) for m, s in trend],
             "months": [current.back(n) for n in range(MONTHS_LISTED)],
             "in_progress": month == current,
-            "published": archived[0] if archived else None,
-            "published_at": time_text(archived[0]["generated_at"]) if archived else None,
+            "published": published,
+            "published_at": time_text(published["generated_at"]) if published else None,
         },
     )
 

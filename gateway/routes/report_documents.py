@@ -12,6 +12,7 @@ from gateway.documents.tables import monthly_report
 from gateway.errors import ApiError
 from gateway.identity import Role
 from gateway.pages.agencies import agency_names
+from gateway.params import whole_number
 
 RENDERERS = {
     "pdf": (pdf.render, "application/pdf"),
@@ -19,6 +20,7 @@ RENDERERS = {
     "csv": (csv_file.render, "text/csv; charset=utf-8"),
 }
 FORMATS = (*RENDERERS, "json")
+MAX_VERSION = 999_999_999
 
 
 async def archive(request: Request) -> JSONResponse:
@@ -32,7 +34,8 @@ async def document(request: Request) -> Response:
     form = request.path_params["format"]
     if form not in FORMATS:
         raise ApiError("not_found", f"a report is offered as {', '.join(FORMATS)}")
-    version = _version(request.query_params.get("version"))
+    text = request.query_params.get("version")
+    version = None if text is None else whole_number(text, "version", 1, MAX_VERSION)
     archived = await request.app.state.rpc.call(
         "reporting", "archived_report", month=month, version=version
     )
@@ -69,14 +72,6 @@ async def regenerate(request: Request) -> JSONResponse:
         requested_by=staff.username,
     )
     return JSONResponse(made, status_code=201)
-
-
-def _version(text: str | None) -> int | None:
-    if text is None:
-        return None
-    if not text.isascii() or not text.isdigit() or int(text) < 1:
-        raise ApiError("invalid_field", "version: a version number, 1, 2, ...", "version")
-    return int(text)
 
 
 def _json(archived: dict, agency: str | None) -> dict:
