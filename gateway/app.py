@@ -31,6 +31,7 @@ from gateway.routes import (
     contact,
     desk,
     docs,
+    open_data,
     ops,
     report_documents,
     reports,
@@ -141,6 +142,8 @@ ROUTES = [
         "/api/v1/reports/monthly/{month}/regenerate", report_documents.regenerate, methods=["POST"]
     ),
     Route("/api/v1/reports/monthly/{month}/{format}", report_documents.document),
+    Route("/api/v1/open-data/complaints.csv", open_data.complaints_csv),
+    Route("/api/v1/open-data/complaints.json", open_data.complaints_json),
     Route("/api/v1/calendar/{year}", sla.calendar),
     Route("/api/v1/calendar/days", sla.change_day, methods=["POST"]),
     Route("/api/v1/calendar/recomputes/{request_id}", sla.recompute),

@@ -24,13 +24,20 @@
 |   |   | (X-Hub-Signature-256); unset: that webhook answers 503 |
 | ADUAN_WHATSAPP_VERIFY_TOKEN | (none) | the token Meta's verification handshake must give |
 |   |   | (scripts/run generates one) |
+| ADUAN_OPEN_DATA_LICENSE | CC-BY-4.0 | the SPDX identifier of the open data's licence |
+|   |   | (gateway/licences.py knows five; another needs ADUAN_OPEN_DATA_LICENSE_URL) |
+| ADUAN_OPEN_DATA_LICENSE_URL | (the known licence's) | where the licence's terms are |
+| ADUAN_OPEN_DATA_FREE_TEXT | 0 | 1: the open data carries the title and description of |
+|   |   | reviewed complaints that are not confidential (docs/open-data.md) |
 | ADUAN_SESSION_IDLE | 1800 | seconds without a request after which a staff page session ends |
 |   |   | (sign in again); the token's own ADUAN_TOKEN_TTL still applies |
 """
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from gateway.licences import Licence, licence
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,8 @@ class GatewaySettings:
     session_idle: int = 1800
     whatsapp_app_secret: str = ""
     whatsapp_verify_token: str = ""
+    open_data_licence: Licence = field(default_factory=lambda: licence(""))
+    open_data_free_text: bool = False
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "GatewaySettings":
@@ -85,4 +94,14 @@ class GatewaySettings:
             session_idle=int(env.get("ADUAN_SESSION_IDLE", "1800")),
             whatsapp_app_secret=env.get("ADUAN_WHATSAPP_APP_SECRET", ""),
             whatsapp_verify_token=env.get("ADUAN_WHATSAPP_VERIFY_TOKEN", ""),
+            open_data_licence=licence(
+                env.get("ADUAN_OPEN_DATA_LICENSE", ""), env.get("ADUAN_OPEN_DATA_LICENSE_URL", "")
+            ),
+            open_data_free_text=_flag(env.get("ADUAN_OPEN_DATA_FREE_TEXT", "0")),
         )
+
+
+def _flag(value: str) -> bool:
+    if value not in ("0", "1"):
+        raise ValueError(f"ADUAN_OPEN_DATA_FREE_TEXT must be 0 or 1, not {value!r}")
+    return value == "1"

@@ -94,6 +94,8 @@ def provider_env(providers) -> dict:
         "ADUAN_HOOKS_RETRY_FOR": "30",
         "ADUAN_HOOKS_LEASE": "4",
         "ADUAN_HOOKS_TIMEOUT": "2",
+        # The open data carries reviewed public texts (tests/e2e/test_open_data.py).
+        "ADUAN_OPEN_DATA_FREE_TEXT": "1",
     }
 
 

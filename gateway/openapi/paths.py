@@ -116,6 +116,29 @@ SUBMIT_RESPONSES = ok(
     },
 )
 
+
+def open_data(form: str, answer: tuple[int, Schema]) -> Schema:
+    """A page of the open data (docs/open-data.md), as CSV or JSON."""
+    return operation(
+        f"Open data: a page of complaints, as {form}, under the city's licence",
+        "Open data",
+        answer,
+        description="Every complaint received, oldest first: when each step happened, "
+        "category, agency, kecamatan, channel, status, working days taken and whether within "
+        "the deadline (docs/open-data.md). Never the reporter; the title and description only "
+        "when the city publishes free text, and never for a confidential complaint.",
+        parameters=(
+            query("month", text(pattern=r"^[0-9]{4}-[0-9]{2}$"), "Received in this month"),
+            query("category", enum(Category), "The officer's category"),
+            query("agency", text(1, 40), "The lead agency's code (the agency directory's)"),
+            query("kecamatan", enum(KECAMATAN), "Where the problem is"),
+            query("page", {"type": "integer", "minimum": 1, "maximum": 100000}, "From 1"),
+            query("per_page", {"type": "integer", "minimum": 1, "maximum": 1000}, "Rows (100)"),
+        ),
+        errors={422: "A filter that is not one, or a page out of range (`invalid_field`)"},
+    )
+
+
 PATHS: dict[str, dict[str, Schema]] = {
     "/healthz": {
         "get": operation("The process is alive", "Operations", ok("Alive", s.HEALTH), backend=False)
@@ -727,6 +750,23 @@ PATHS: dict[str, dict[str, Schema]] = {
             "Reports",
             ok("The overview", s.OVERVIEW),
             roles=SUPERVISOR,
+        )
+    },
+    "/api/v1/open-data/complaints.json": {
+        "get": open_data("JSON", ok("The page; `links.next` is the following one", s.OPEN_DATA))
+    },
+    "/api/v1/open-data/complaints.csv": {
+        "get": open_data(
+            "CSV",
+            (
+                200,
+                {
+                    "description": "The page: a heading row, then one row per complaint; the "
+                    "`Link` header gives the next page and the licence, `X-Total-Count` how "
+                    "many complaints the filters find",
+                    "content": {"text/csv": {"schema": {"type": "string"}}},
+                },
+            ),
         )
     },
     "/api/v1/calendar/{year}": {

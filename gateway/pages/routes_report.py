@@ -59,6 +59,7 @@ async def monthly(request: Request) -> Response:
             "in_progress": month == current,
             "published": published,
             "published_at": time_text(published["generated_at"]) if published else None,
+            "licence": request.app.state.settings.open_data_licence,
         },
     )
 

@@ -11,6 +11,7 @@ from services.chassis.metrics import ServiceMetrics
 from services.contracts.errors import CommandRejected
 from services.contracts.events import SUBSCRIPTIONS, Envelope
 from services.reporting import analytics, core, monthly_report, overview
+from services.reporting.open_data import open_data_query
 from services.reporting.public_list import MAX_ITEMS, public_query
 from services.reporting.store import ReportingStore
 
@@ -43,6 +44,20 @@ class ReportingService:
         first, as the public may see them (the Open311 API's GET requests)."""
         query = public_query(tickets, categories, statuses, start, end, limit)
         return self.views.public_list(query)
+
+    @rpc(expected_exceptions=CommandRejected)
+    def open_data(
+        self,
+        filters: dict | None = None,
+        page: int = 1,
+        per_page: int = 100,
+        with_text: bool = False,
+    ) -> dict:
+        """A page of the complaints as open data (docs/open-data.md), oldest first, and
+        how many the filters find in all."""
+        query = open_data_query(filters, page, per_page, with_text)
+        total, rows = self.views.open_data(query)
+        return {"total": total, "page": query.page, "per_page": query.per_page, "rows": rows}
 
     @rpc(expected_exceptions=CommandRejected)
     def staff_view(self, ticket: str, agency: str | None) -> dict | None:

@@ -17,12 +17,34 @@ from services.chassis.bulk import Application, apply_many
 from services.chassis.store import MongoStore
 from services.chassis.working_days import national_calendar
 from services.contracts.events import Envelope
-from services.reporting import analytics, core, monthly_report, overview
+from services.reporting import analytics, core, monthly_report, open_data, overview
+from services.reporting.open_data import OpenDataQuery
 from services.reporting.public_list import PublicQuery, mongo_filter, public_item
 
 log = logging.getLogger(__name__)
 
 LIST_PROJECTION = {"events": 0, "timeline": 0}
+# What open_data.row reads of a view: never the event list (a long complaint's is large).
+OPEN_DATA_PROJECTION = {
+    field: 1
+    for field in (
+        "ticket",
+        "received_at",
+        "timeline",
+        "deadline",
+        "category",
+        "confidential",
+        "facts",
+        "channel",
+        "scope",
+        "agency",
+        "location.kecamatan",
+        "status",
+        "linked_to",
+        "title",
+        "description",
+    )
+}
 # Marks, in the `migrations` collection, a one-time scan done (so later starts skip it).
 VIEWS_SCANNED = "views-without-unsubscribed-events"
 WORKLIST_FIELDS_ADDED = "views-with-worklist-fields"
@@ -100,6 +122,19 @@ class ReadModel:
             .limit(query.limit)
         )
         return [public_item(view) for view in cursor]
+
+    def open_data(self, query: OpenDataQuery) -> tuple[int, list[dict]]:
+        """How many complaints the query finds, and the page of them asked for, as rows of
+        open data (oldest first)."""
+        found = open_data.mongo_filter(query)
+        total = self.views.collection.count_documents(found)
+        cursor = (
+            self.views.collection.find(found, OPEN_DATA_PROJECTION)
+            .sort(open_data.ORDER)
+            .skip((query.page - 1) * query.per_page)
+            .limit(query.per_page)
+        )
+        return total, [open_data.row(view, query.with_text) for view in cursor]
 
     def open_counts(self) -> list[tuple]:
         """(agency, sla_state, count) of the open complaints."""

@@ -2,7 +2,10 @@
 them to the JSON API, three charts drawn on the server, the last twelve months, and
 Indonesian 404 pages for months without a report."""
 
+import csv
+import io
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 import pytest
@@ -52,6 +55,16 @@ def test_the_month_s_report_shows_reporting_s_numbers_and_charts(stack, page):
     assert svg.headers["content-type"].startswith("image/svg+xml")
     assert "Menunggu verifikasi petugas" in svg.text and "<script" not in svg.text
     check_page(page, "laporan-bulanan")
+    # The month's open data, as a resident downloads it from the page.
+    card = page.locator("#data-terbuka")
+    expect(card.get_by_role("link", name="Creative Commons Attribution 4.0")).to_have_count(1)
+    with page.expect_download() as download:
+        card.get_by_role("link", name="Unduh CSV").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["ticket", "month", "received_at"]
+    # Every complaint the summary counted (more may have arrived since), to a page's 1,000.
+    assert len(rows) - 1 >= min(summary["total"], 1000)
 
     # Another month from the list (a GET form: no JavaScript needed).
     earlier = month.back(1)
