@@ -10,6 +10,7 @@ from enum import StrEnum
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from gateway import staff_actions
 from gateway.auth import require
 from gateway.errors import ApiError
 from gateway.identity import AGENCY_CODE, AGENCY_ROLES, Role, Staff
@@ -39,6 +40,18 @@ class Action:
     def allows(self, staff: Staff) -> bool:
         """Whether a page should offer this action to `staff` (the call still checks)."""
         return staff.role in self.roles
+
+
+async def take(request: Request, name: str, staff: Staff, ticket: str, body: object) -> dict:
+    """Runs the action `name` for `staff` (authorized by the caller) and records it in
+    the complaint's chain of staff actions (gateway/staff_actions.py)."""
+    done = await ACTIONS[name].run(request, staff, ticket, body)
+    address = request.client.host if request.client else None
+    recorded = staff_actions.entry(
+        name, staff.username, str(staff.role), staff.agency, address, done.get("status")
+    )
+    await run_in_threadpool(request.app.state.staff_actions.record, ticket, recorded)
+    return done
 
 
 async def check_agency(request: Request, staff: Staff, ticket: str) -> None:

@@ -31,6 +31,7 @@ from gateway.routes import (
     contact,
     desk,
     docs,
+    history,
     open_data,
     ops,
     report_documents,
@@ -42,6 +43,7 @@ from gateway.routes import (
     whatsapp,
 )
 from gateway.rpc import RpcClient
+from gateway.staff_actions import StaffActions, anchor_forever
 from gateway.staff_directory import resync
 from gateway.throttle import KeyThrottles, Throttle
 from services.chassis import topology
@@ -119,6 +121,7 @@ ROUTES = [
     Route(TICKET + "/sla", sla.history),
     Route(TICKET + "/notifications", complaints.notifications),
     Route(TICKET + "/staff-notices", contact.staff_deliveries),
+    Route(TICKET + "/staff-actions", history.staff_actions),
     Route(TICKET + "/review", triage.review),
     Route(TICKET + "/replies", complaints.reply, methods=["POST"]),
     Route(TICKET + "/rating", complaints.rate, methods=["POST"]),
@@ -144,6 +147,7 @@ ROUTES = [
     Route("/api/v1/reports/monthly/{month}/{format}", report_documents.document),
     Route("/api/v1/open-data/complaints.csv", open_data.complaints_csv),
     Route("/api/v1/open-data/complaints.json", open_data.complaints_json),
+    Route("/api/v1/open-data/history-anchors", history.anchors),
     Route("/api/v1/calendar/{year}", sla.calendar),
     Route("/api/v1/calendar/days", sla.change_day, methods=["POST"]),
     Route("/api/v1/calendar/recomputes/{request_id}", sla.recompute),
@@ -176,6 +180,7 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
             log.warning("event bus not declared yet (services declare it too): %r", error)
         app.state.identity = Identity.connect(settings.mongo_uri, settings.database)
         app.state.agency_keys = AgencyKeys(app.state.identity.db)
+        app.state.staff_actions = StaffActions(app.state.identity.db)
         app.state.open311_keys = ClientKeys(app.state.identity.db)
         app.state.key_throttles = KeyThrottles()
         app.state.replays = ReplayGuard(app.state.identity.db.seen_signatures)
@@ -189,10 +194,12 @@ def create_app(settings: GatewaySettings | None = None) -> Starlette:
         await run_in_threadpool(app.state.rpc.start)
         # Kept on the state: a task nobody references may be collected before it ends.
         app.state.resync = asyncio.create_task(resync(app.state))
+        app.state.anchoring = asyncio.create_task(anchor_forever(app.state))
         try:
             yield
         finally:
             app.state.resync.cancel()
+            app.state.anchoring.cancel()
             await run_in_threadpool(app.state.rpc.stop)
 
     return Starlette(

@@ -12,6 +12,7 @@ aduan-admin reset-password USERNAME                # a new temporary password, p
 aduan-admin create-key | list-keys | rotate-key | revoke-key   # agencies' API keys
 aduan-admin create-open311-key | list-open311-keys | revoke-open311-key  # Open311 apps' keys
 aduan-admin rebuild-reporting                      # views and analytics from reporting's events
+aduan-admin verify-history [--anchor-days N]       # recompute every history chain and anchor
 """
 
 import argparse
@@ -34,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "rebuild-reporting":
         return rebuild_reporting()
+    if args.command == "verify-history":
+        from gateway.cli_history import verify_history
+
+        return verify_history(args.anchor_days)
     settings = GatewaySettings.from_env()
     identity = Identity.connect(settings.mongo_uri, settings.database)
     try:
@@ -75,6 +80,12 @@ def parser() -> argparse.ArgumentParser:
     role.add_argument("--agency", help="the agency of an agency_admin or agency_head")
     cli_keys.add_commands(commands)
     open311_cli.add_commands(commands)
+    verify = commands.add_parser(
+        "verify-history",
+        help="recompute every complaint's history chain and the daily anchors; exit 1 on "
+        "any changed, deleted or reordered entry",
+    )
+    verify.add_argument("--anchor-days", type=int, default=30, help="anchors checked (30)")
     commands.add_parser(
         "rebuild-reporting",
         help="rebuild reporting's views and analytics from its event log, with progress",

@@ -607,6 +607,14 @@ PATHS: dict[str, dict[str, Schema]] = {
             roles=SUPERVISOR,
         )
     },
+    TICKET + "/staff-actions": {
+        "get": operation(
+            "Who did what to the complaint, when and from which address (hash-chained)",
+            "Transparency",
+            ok("The complaint's chain of staff actions, oldest first", s.STAFF_ACTIONS),
+            roles=SUPERVISOR,
+        )
+    },
     TICKET + "/review": {
         "get": operation(
             "Triage's suggestions and the words behind them",
@@ -767,6 +775,19 @@ PATHS: dict[str, dict[str, Schema]] = {
                     "content": {"text/csv": {"schema": {"type": "string"}}},
                 },
             ),
+        )
+    },
+    "/api/v1/open-data/history-anchors": {
+        "get": operation(
+            "The daily anchors of the complaints' tamper-evident histories",
+            "Open data",
+            ok("The last `limit` anchors of each owner of chains, newest first", s.HISTORY_ANCHORS),
+            description="Each anchor is the SHA-256 over every complaint's chain head at the "
+            "end of a day (docs/open-data.md); `aduan-admin verify-history` recomputes them.",
+            parameters=(
+                query("limit", {"type": "integer", "minimum": 1, "maximum": 400}, "Days (30)"),
+            ),
+            errors={422: "A limit out of range (`invalid_field`)"},
         )
     },
     "/api/v1/calendar/{year}": {

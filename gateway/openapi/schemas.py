@@ -272,11 +272,48 @@ OPEN_DATA = obj(
         "per_page": {"type": "integer", "minimum": 1, "maximum": 1000},
         "links": obj(
             {"self": text(format="uri"), "next": _PAGE_LINK, "prev": _PAGE_LINK},
-            {"last": text(format="uri")},
+            {"last": text(format="uri"), "history_anchors": text(format="uri")},
         ),
         "complaints": array(OPEN_DATA_ROW),
     },
     closed=True,
+)
+HISTORY_ANCHOR = obj(
+    {
+        "day": text(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+        "owner": text(1),
+        "anchor": text(pattern=r"^[0-9a-f]{64}$"),
+        "cutoff": text(format="date-time"),
+        "recorded_at": text(format="date-time"),
+    },
+    closed=True,
+)
+HISTORY_ANCHORS = obj(
+    {
+        "about": text(1),
+        "anchors": {"type": "object", "additionalProperties": array(HISTORY_ANCHOR)},
+        "chains": {"type": "object", "additionalProperties": text()},
+    }
+)
+STAFF_ACTIONS = obj(
+    {
+        "ticket": TICKET,
+        "actions": array(
+            obj(
+                {
+                    "action": text(1),
+                    "by": text(1),
+                    "role": text(1),
+                    "agency": nullable(text()),
+                    "address": nullable(text()),
+                    "status": nullable(text()),
+                    "at": text(format="date-time"),
+                    "prev": text(pattern=r"^[0-9a-f]{64}$"),
+                    "hash": text(pattern=r"^[0-9a-f]{64}$"),
+                }
+            )
+        ),
+    }
 )
 REPORT_DOCUMENTS = {
     "application/pdf": {"schema": {"type": "string", "format": "binary"}},

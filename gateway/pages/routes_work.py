@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from gateway.actions import ACTIONS
+from gateway.actions import ACTIONS, take
 from gateway.auth import require
 from gateway.errors import ApiError, BackendUnavailable
 from gateway.identity import Staff
@@ -129,7 +129,7 @@ async def act(request: Request) -> Response:
         require_csrf(request, posted)
         staff = await action.authorize(request)
         try:
-            await action.run(request, staff, ticket, work_forms.body_of(form, posted))
+            await take(request, form.action, staff, ticket, work_forms.body_of(form, posted))
         except ApiError as error:
             if not said_beside_form(error):
                 raise

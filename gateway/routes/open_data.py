@@ -84,7 +84,8 @@ async def _complaints(request: Request, form: str) -> Response:
 def _links(
     request: Request, form: str, filters: dict, page: int, per_page: int, total: int
 ) -> dict[str, str | None]:
-    base = f"{request.app.state.settings.public_url}/api/v1/open-data/complaints.{form}"
+    public_url = request.app.state.settings.public_url
+    base = f"{public_url}/api/v1/open-data/complaints.{form}"
 
     def at(number: int) -> str:
         return f"{base}?{urlencode({**filters, 'page': number, 'per_page': per_page})}"
@@ -95,6 +96,8 @@ def _links(
         "next": at(page + 1) if page < last else None,
         "prev": at(page - 1) if page > 1 else None,
         "last": at(last),
+        # The daily anchors of the complaints' tamper-evident histories.
+        "history_anchors": f"{public_url}/api/v1/open-data/history-anchors",
     }
 
 

@@ -3,7 +3,7 @@
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from gateway.actions import ACTIONS, AGENCY_STEPS, Body
+from gateway.actions import ACTIONS, AGENCY_STEPS, Body, take
 from gateway.auth import require
 from gateway.body import json_body
 from gateway.errors import ApiError
@@ -69,7 +69,7 @@ async def run_action(request: Request, name: str) -> JSONResponse:
     body = None
     if action.body != Body.NONE:
         body = await json_body(request, required=action.body == Body.REQUIRED)
-    return JSONResponse(await action.run(request, staff, ticket, body))
+    return JSONResponse(await take(request, name, staff, ticket, body))
 
 
 async def worklist(request: Request) -> JSONResponse:

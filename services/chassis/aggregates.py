@@ -14,6 +14,7 @@ from pymongo import UpdateOne
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
+from services.chassis import history_chain
 from services.contracts.events import Envelope
 
 VERSION = "_v"
@@ -79,10 +80,25 @@ class Aggregates:
     # before it takes them over, so that the two rarely publish the same event.
     fresh_lease = timedelta(seconds=5)
 
-    def __init__(self, collection: Collection, to_relay: list | None = None) -> None:
+    def __init__(
+        self, collection: Collection, to_relay: list | None = None, history: str | None = None
+    ) -> None:
         self.collection = collection
         # Keys whose new events the current worker should relay when it finishes.
         self.to_relay = to_relay if to_relay is not None else []
+        # The field holding the aggregate's hash-chained history (services/chassis/
+        # history_chain.py): every change that sets it is sealed before it is saved.
+        self.history = history
+
+    def _sealed(self, key: str, change: Change) -> Change:
+        if self.history is None or self.history not in change.state:
+            return change
+        history = history_chain.chained(key, change.state[self.history])
+        state = change.state | {
+            self.history: history,
+            history_chain.head_field(self.history): history_chain.head(key, history),
+        }
+        return Change(state=state, events=change.events)
 
     def ensure_indexes(self) -> None:
         self.collection.create_index(PENDING, sparse=True)
@@ -93,6 +109,7 @@ class Aggregates:
     def create(self, key: str, change: Change, applying: str | None = None) -> None:
         """Inserts a new aggregate; DuplicateKeyError when any unique key is taken."""
         applied = [applying] if applying else []
+        change = self._sealed(key, change)
         self.collection.insert_one(self._new_document(key, change, applied))
         if change.events:
             self.to_relay.append(Unpublished(self, key, change.events, 1))
@@ -112,6 +129,7 @@ class Aggregates:
             decided = decide(None if doc is None else public_state(doc))
             if decided is None:
                 return None
+            decided = self._sealed(key, decided)
             try:
                 self._save(key, doc, decided, applying)
             except ConcurrentUpdate:
@@ -130,6 +148,7 @@ class Aggregates:
         decided = decide(public_state(doc))
         if decided is None:
             return None
+        decided = self._sealed(doc["_id"], decided)
         self._save(doc["_id"], doc, decided, None)
         saved = {**doc, **decided.state, VERSION: doc[VERSION] + 1}
         if decided.events:
@@ -162,6 +181,7 @@ class Aggregates:
         """
         if not changes:
             return set()
+        changes = [(doc, self._sealed(doc["_id"], change)) for doc, change in changes]
         result = self.collection.bulk_write(
             [UpdateOne(_at_version(doc), self._update(change, [], doc)) for doc, change in changes],
             ordered=False,

@@ -15,7 +15,7 @@ from nameko.extensions import DependencyProvider
 from pymongo import MongoClient, monitoring
 from pymongo.database import Database
 
-from services.chassis import metrics, termination, topology
+from services.chassis import history_store, metrics, termination, topology
 from services.chassis.aggregates import Aggregates
 from services.chassis.config import Settings
 from services.chassis.publisher import EventPublisher
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 CLEAR_INTERVAL = 0.1
 # Counting the backlog costs a query; the gauge does not need it every sweep.
 BACKLOG_EVERY_SECONDS = 10.0
+# How often each instance looks whether the day's history anchor is due.
+ANCHOR_CHECK_SECONDS = float(os.environ.get("ADUAN_ANCHOR_CHECK_SECONDS", "300"))
 
 
 class SlowCommandLog(monitoring.CommandListener):
@@ -75,6 +77,9 @@ def connect(settings: Settings) -> MongoClient:
 
 class MongoStore(DependencyProvider):
     aggregate_collections: tuple[str, ...] = ()
+    # Aggregate collections whose documents keep a hash-chained history, and its field
+    # (services/chassis/history_chain.py; aduan-admin verify-history checks them).
+    chained_histories: dict[str, str] = {}
 
     def setup(self) -> None:
         termination.watch()
@@ -92,6 +97,12 @@ class MongoStore(DependencyProvider):
         self._until_ready(self.migrate, "MongoDB and RabbitMQ (migration)")
         self.container.spawn_managed_thread(self._sweep_forever, identifier="outbox-sweep")
         self.container.spawn_managed_thread(self._clear_forever, identifier="outbox-clear")
+        if self.chained_histories:
+            chained = self.chained_histories
+            self._until_ready(
+                lambda: history_store.seal_unchained(self.db, chained), "MongoDB (history chains)"
+            )
+            self.container.spawn_managed_thread(self._anchor_forever, identifier="history-anchor")
 
     def stop(self) -> None:
         self.running = False
@@ -133,7 +144,10 @@ class MongoStore(DependencyProvider):
         is nothing left to remove."""
 
     def aggregates(self, to_relay: list | None = None) -> list[Aggregates]:
-        return [Aggregates(self.db[name], to_relay) for name in self.aggregate_collections]
+        return [
+            Aggregates(self.db[name], to_relay, self.chained_histories.get(name))
+            for name in self.aggregate_collections
+        ]
 
     def get_dependency(self, worker_ctx):
         to_relay: list = []
@@ -165,6 +179,20 @@ class MongoStore(DependencyProvider):
             self.relay.clear_published()
         except Exception as error:
             log.warning("clearing published outboxes deferred: %r", error)
+
+    def _anchor_forever(self) -> None:
+        """Records the daily anchor of the histories (services/chassis/history_store.py)
+        once it is due; every instance checks, the first records it."""
+        while self.running:
+            try:
+                made = history_store.record_anchor(
+                    self.db, self.settings.service, self.chained_histories, datetime.now(UTC)
+                )
+                if made is not None:
+                    log.info("history anchor of %s recorded: %s", made["_id"], made["anchor"])
+            except Exception as error:
+                log.warning("history anchor deferred: %r", error)
+            eventlet.sleep(ANCHOR_CHECK_SECONDS)
 
     def _sweep_forever(self) -> None:
         last_count = 0.0

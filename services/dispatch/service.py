@@ -35,6 +35,11 @@ class DispatchService:
         self.cases.closing_due(event, datetime.now(UTC))
 
     @rpc(expected_exceptions=CommandRejected)
+    def history_anchors(self, limit: int = 30) -> list[dict]:
+        """The daily anchors of the cases' histories, newest first."""
+        return self.cases.history_anchors(limit)
+
+    @rpc(expected_exceptions=CommandRejected)
     def forward(self, ticket: str, body: dict, admin: str) -> dict:
         now = datetime.now(UTC)
 

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from datetime import datetime
 
+from services.chassis import history_store
 from services.chassis.aggregates import Aggregates
 from services.chassis.domain import Decided, apply_event, run_command, to_change
 from services.chassis.store import MongoStore
@@ -46,6 +47,10 @@ class CaseDesk:
 
         self.cases.change(ticket, decide, applying=event["event_id"])
 
+    def history_anchors(self, limit: int) -> list[dict]:
+        db = self.cases.collection.database
+        return history_store.anchors(db, history_store.anchor_limit(limit))
+
     def act(self, ticket: str, step: Callable[[dict], Decided], now: datetime) -> dict:
         """Runs one staff step on the case; the step raises when it is not allowed."""
         change = run_command(
@@ -56,6 +61,7 @@ class CaseDesk:
 
 class DispatchStore(MongoStore):
     aggregate_collections = ("cases",)
+    chained_histories = {"cases": "history"}
 
     def domain(self, to_relay: list) -> CaseDesk:
         (cases,) = self.aggregates(to_relay)

@@ -96,6 +96,11 @@ class SlaService:
     def summary(self, ticket: str) -> dict | None:
         return self.clocks.summary(ticket, datetime.now(UTC))
 
+    @rpc(expected_exceptions=CommandRejected)
+    def history_anchors(self, limit: int = 30) -> list[dict]:
+        """The daily anchors of the clocks' deadline histories, newest first."""
+        return self.clocks.history_anchors(limit)
+
     @rpc
     def history(self, ticket: str) -> dict | None:
         return self.clocks.history(ticket, datetime.now(UTC))

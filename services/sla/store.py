@@ -10,7 +10,7 @@ import eventlet
 from pymongo import ASCENDING
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
-from services.chassis import metrics
+from services.chassis import history_store, metrics
 from services.chassis.aggregates import Aggregates, public_state
 from services.chassis.domain import apply_event, create_from_event, run_command, to_change
 from services.chassis.store import MongoStore
@@ -399,6 +399,9 @@ class Clocks:
         return self.clocks.change(ticket, lambda clock: _as_change(ticket, step(clock), now))
 
     # reads
+    def history_anchors(self, limit: int) -> list[dict]:
+        return history_store.anchors(self.db, history_store.anchor_limit(limit))
+
     def summary(self, ticket: str, now: datetime) -> dict | None:
         clock = self.clocks.collection.find_one({"_id": ticket})
         if clock is None:
@@ -450,6 +453,7 @@ class SlaStore(MongoStore):
 
     # digests: each week's digest with its event in the outbox, swept like the clocks.
     aggregate_collections = ("clocks", "digests")
+    chained_histories = {"clocks": "history"}
 
     def setup(self) -> None:
         super().setup()

@@ -58,6 +58,16 @@ class NoReplays:
         return True
 
 
+class StaffActionsKept:
+    """The gateway's record of staff actions, in memory."""
+
+    def __init__(self) -> None:
+        self.recorded: list[tuple[str, dict]] = []
+
+    def record(self, ticket: str, entry: dict) -> None:
+        self.recorded.append((ticket, entry))
+
+
 @pytest.fixture
 def gateway() -> Iterator[tuple[Client, RecordingRpc]]:
     settings = GatewaySettings.from_env(
@@ -74,6 +84,7 @@ def gateway() -> Iterator[tuple[Client, RecordingRpc]]:
     for name in ("sender_throttle", "app_throttle", "login_throttle"):
         setattr(app.state, name, Throttle(1000, 600))
     app.state.key_throttles = KeyThrottles()
+    app.state.staff_actions = StaffActionsKept()
     client = Client(app)
     yield client, rpc
     client.close()
