@@ -223,3 +223,114 @@ def month_analytics(month: str, by: str, found: list[dict]) -> dict:
         "total": figures(total),
         "rows": [{"key": key, **figures(cells[key])} for key in sorted(cells)],
     }
+
+
+# The analytics as counters: each complaint's facts contribute increments to cells,
+# one per month, dimension and value ("total" for the whole city), and a month's
+# figures are read from its cells instead of summed from every complaint's facts
+# (services/reporting/cells_store.py keeps them). Received figures count in the month
+# of receipt; "open at the month's end" counts in `open_months` of each month a closed-off
+# stretch spans, and in `open_from` of the month a complaint still open became so, which
+# counts it open at the end of that month and every one after.
+TOTAL = "total"
+CELL_DIMENSIONS = (TOTAL, *DIMENSIONS)
+RECEIVED_FIGURES = tuple(f for f in FIGURES if f != "open_at_month_end")
+
+
+def cell_id(month: str, dimension: str, key: str) -> str:
+    return f"{month}|{dimension}|{key}"
+
+
+def contribution(fact: dict | None) -> dict[str, dict[str, int]]:
+    """The increments one complaint's facts make, by cell id (fields `h.D` and `r.N`:
+    the working-days histogram and the ratings). A month is in `open_months` or at or
+    after `open_from`, never both (_open_month_ends), so the two counts add up."""
+    if fact is None:
+        return {}
+    status = fact["status"]
+    received = {
+        "received": 1,
+        "rejected": int(status == Status.REJECTED),
+        "forwarded": int(fact["forwarded"]),
+        "resolved": int(fact["resolved_at"] is not None),
+        "closed": int(status == Status.CLOSED),
+        "resolved_with_deadline": int(fact["within_deadline"] is not None),
+        "resolved_within_deadline": int(fact["within_deadline"] is True),
+        "breaches": int(fact["breached"]),
+        "returns": fact["returns"],
+        "reopenings": fact["reopenings"],
+        "duplicates_linked": int(fact["linked"]),
+    }
+    if fact["working_days"] is not None:
+        received[f"h.{min(fact['working_days'], HISTOGRAM_DAYS)}"] = 1
+    if fact["rating"] is not None:
+        received[f"r.{fact['rating']}"] = 1
+    cells: dict[str, dict[str, int]] = {}
+    for dimension in CELL_DIMENSIONS:
+        key = TOTAL if dimension == TOTAL else fact[dimension]
+        _add(cells, cell_id(fact["month"], dimension, key), received)
+        for month in fact["open_months"]:
+            _add(cells, cell_id(month, dimension, key), {"open_months": 1})
+        if fact["open_from"] is not None:
+            _add(cells, cell_id(fact["open_from"], dimension, key), {"open_from": 1})
+    return cells
+
+
+def delta(before: dict | None, after: dict | None) -> dict[str, dict[str, int]]:
+    """What changes in the cells when a complaint's counted facts go from `before` to
+    `after`: only the fields that change."""
+    changes: dict[str, dict[str, int]] = {}
+    for sign, fact in ((1, after), (-1, before)):
+        for cell, fields in contribution(fact).items():
+            _add(changes, cell, {field: sign * n for field, n in fields.items()})
+    return {
+        cell: kept
+        for cell, fields in changes.items()
+        if (kept := {field: n for field, n in fields.items() if n})
+    }
+
+
+def _add(cells: dict, cell: str, fields: dict[str, int]) -> None:
+    counts = cells.setdefault(cell, {})
+    for field, n in fields.items():
+        counts[field] = counts.get(field, 0) + n
+
+
+def cells_analytics(month: str, by: str, cells: list[dict], open_from: list[dict]) -> dict:
+    """month_analytics' answer, read from counters: `cells` are the month's cells of the
+    total and of `by`, `open_from` every cell of those dimensions of a month up to this
+    one with complaints open since."""
+    if by not in DIMENSIONS:
+        raise ValueError(f"by must be one of {', '.join(DIMENSIONS)}")
+    still_open: dict[tuple[str, str], int] = {}
+    for cell in open_from:
+        if cell["month"] <= month:
+            place = (cell["dimension"], cell["key"])
+            still_open[place] = still_open.get(place, 0) + cell.get("open_from", 0)
+    found = {(c["dimension"], c["key"]): c for c in cells if c["month"] == month}
+    places = set(found) | {place for place, n in still_open.items() if n}
+    figured = {}
+    for place in places:
+        cell = _as_cell(found.get(place, {}), still_open.get(place, 0))
+        if cell["received"] or cell["open_at_month_end"]:
+            figured[place] = cell
+    total = figured.get((TOTAL, TOTAL), empty_cell())
+    rows = sorted((key, cell) for (dimension, key), cell in figured.items() if dimension == by)
+    return {
+        "month": month,
+        "by": by,
+        "total": figures(total),
+        "rows": [{"key": key, **figures(cell)} for key, cell in rows],
+    }
+
+
+def _as_cell(counters: dict, open_since: int) -> dict:
+    cell = empty_cell()
+    for figure in RECEIVED_FIGURES:
+        cell[figure] = counters.get(figure, 0)
+    cell["open_at_month_end"] = counters.get("open_months", 0) + open_since
+    for days, n in (counters.get("h") or {}).items():
+        cell["histogram"][int(days)] = n
+    for rating, n in (counters.get("r") or {}).items():
+        cell["ratings"][int(rating)] = n
+    return cell

@@ -8,7 +8,8 @@ since the rebuild started) are then applied to the new views, as the service app
 them (idempotent: an event already folded changes nothing). The catch-up runs twice,
 `settle` seconds apart, for an event a running instance applied to the old views just
 before the swap and logged a moment later; with reporting stopped none is needed
-(docs/architecture.md).
+(docs/architecture.md). Then the analytics' counters are counted afresh from the new
+views (cells_store.py), their folder held off meanwhile.
 """
 
 import time
@@ -19,7 +20,8 @@ from pymongo.database import Database
 
 from services.chassis.aggregates import APPLIED, VERSION, Aggregates
 from services.chassis.bulk import apply_many
-from services.reporting import core
+from services.reporting import cells_store, core
+from services.reporting.cells_store import AnalyticsCells
 from services.reporting.store import ensure_view_indexes, recording
 
 REBUILT = "views_rebuilt"
@@ -36,7 +38,8 @@ def envelope(logged: dict) -> dict:
 def document(ticket: str, events: list[dict]) -> dict:
     unique = list({e["event_id"]: e for e in events}.values())
     view = core.rebuilt(ticket, unique)
-    return {**view, "_id": ticket, VERSION: 1, APPLIED: [e["event_id"] for e in view["events"]]}
+    applied = [e["event_id"] for e in view["events"]]
+    return {**view, "_id": ticket, VERSION: 1, APPLIED: applied, cells_store.DIRTY: True}
 
 
 def rebuild(db: Database, progress: Callable[[str], None] = print, settle: float = 2.0) -> dict:
@@ -72,6 +75,12 @@ def rebuild(db: Database, progress: Callable[[str], None] = print, settle: float
     flush()
     ensure_view_indexes(target)
     Aggregates(target).ensure_indexes()
+    # The analytics' counters are counted again from the new views: their folder is
+    # held off (a running instance finishes the batch it is in) until they are.
+    cells = AnalyticsCells(db, holder="rebuild-reporting")
+    cells.take_over(datetime.now(UTC))
+    if settle:
+        time.sleep(settle)
     if complaints:
         target.rename("views", dropTarget=True)
     else:
@@ -80,6 +89,15 @@ def rebuild(db: Database, progress: Callable[[str], None] = print, settle: float
     if settle:
         time.sleep(settle)  # a batch that applied to the old views logs right after
         caught_up = catch_up(db, started - CATCH_UP_MARGIN)
+    cells.reset(mark_views=False)
+    counted = 0
+    while True:
+        folded = cells.catch_up(rounds=20)
+        counted += folded
+        progress(f"rebuild-reporting: {counted} complaints counted in the analytics")
+        if folded < 20 * cells_store.BATCH:
+            break
+    cells.release()
     seconds = round(datetime.now(UTC).timestamp() - clock, 1)
     progress(
         f"rebuild-reporting: done, {complaints} complaints from {read} events "

@@ -17,7 +17,8 @@ from services.chassis.bulk import Application, apply_many
 from services.chassis.store import MongoStore
 from services.chassis.working_days import national_calendar
 from services.contracts.events import Envelope
-from services.reporting import analytics, core, monthly_report, open_data, overview
+from services.reporting import analytics, cells_store, core, monthly_report, open_data, overview
+from services.reporting.cells_store import AnalyticsCells
 from services.reporting.open_data import OpenDataQuery
 from services.reporting.public_list import PublicQuery, mongo_filter, public_item
 
@@ -52,6 +53,7 @@ PUBLIC_CATEGORY_ADDED = "views-with-public-category"
 TASK_FIELDS_ADDED = "views-with-task-agencies"
 FACTS_ADDED = "views-with-analytics-facts"
 EVENTS_LOGGED = "event-log-seeded-from-views"
+CELLS_MARKED = "views-marked-for-analytics-cells"
 DUPLICATE_KEY = 11000
 
 
@@ -59,21 +61,36 @@ DUPLICATE_KEY = 11000
 # one bulk write for up to this many, gathered for at most RECORD_WAIT seconds.
 RECORD_BATCH = 100
 RECORD_WAIT = 0.01
+# How often the analytics' counters look for views to count (a read catches up itself).
+CELLS_INTERVAL = 0.5
 
 
 def recording(event: Envelope) -> Application:
-    """How one event changes its complaint's view (applied once, in any order)."""
+    """How one event changes its complaint's view (applied once, in any order); a view
+    whose facts change is marked for the analytics' counters in the same update."""
     ticket = event["ticket"]
-    return Application(
-        ticket, event["event_id"], lambda view: Change(core.record(view, ticket, event)[0])
-    )
+
+    def decide(view: dict | None) -> Change:
+        recorded = core.record(view, ticket, event)[0]
+        if recorded.get("facts") != (view or {}).get("facts"):
+            recorded = {**recorded, cells_store.DIRTY: True}
+        return Change(recorded)
+
+    return Application(ticket, event["event_id"], decide)
 
 
 class ReadModel:
-    def __init__(self, views: Aggregates, batcher: Batcher[Envelope], reports: Collection) -> None:
+    def __init__(
+        self,
+        views: Aggregates,
+        batcher: Batcher[Envelope],
+        reports: Collection,
+        cells: AnalyticsCells,
+    ) -> None:
         self.views = views
         self.batcher = batcher
         self.reports = reports
+        self.cells = cells
 
     def record(self, event: Envelope) -> None:
         """Returns once the event is saved in its view (with the others of its batch)."""
@@ -223,6 +240,12 @@ class ReadModel:
         return list(found.values())
 
     def analytics(self, month: str, by: str) -> dict:
+        """The month's figures, read from the counters (cells_store.py)."""
+        return self.cells.analytics(month, by)
+
+    def analytics_from_facts(self, month: str, by: str) -> dict:
+        """The same figures summed from every complaint's facts: what the counters must
+        equal (tests/integration/test_analytics_year.py), and the benchmark's baseline."""
         return analytics.month_analytics(month, by, self.month_facts(month))
 
     def monthly_summary(self, month: str) -> dict:
@@ -319,11 +342,31 @@ class ReportingStore(MongoStore):
     def setup(self) -> None:
         super().setup()
         self.batcher = Batcher(self._record_batch, RECORD_WAIT, RECORD_BATCH)
+        self.cells = AnalyticsCells(self.db)
         self.report_check = float(os.environ.get("ADUAN_REPORT_CHECK_SECONDS", "300"))
 
     def start(self) -> None:
         super().start()
         self.container.spawn_managed_thread(self._reports_forever, identifier="monthly-reports")
+        self.container.spawn_managed_thread(self._cells_forever, identifier="analytics-cells")
+
+    def stop(self) -> None:
+        super().stop()
+        try:
+            self.cells.release()  # the next instance need not wait for the lease
+        except Exception as error:
+            log.warning("analytics counters' lease not released: %r", error)
+
+    def _cells_forever(self) -> None:
+        """Counts the views whose facts changed into the analytics' cells, a batch at a
+        time, at once while batches are full (cells_store.py)."""
+        while self.running:
+            try:
+                counted = self.cells.fold(datetime.now(UTC))
+            except Exception as error:
+                log.warning("analytics counters deferred: %r", error)
+                counted = 0
+            eventlet.sleep(0 if counted >= cells_store.BATCH else CELLS_INTERVAL)
 
     def _reports_forever(self) -> None:
         """Archives the scheduled report of the month just ended once it is due. Every
@@ -360,6 +403,7 @@ class ReportingStore(MongoStore):
         self.db.events.create_index("ticket")
         self.db.events.create_index("logged_at")
         self.db.report_archive.create_index("month")
+        self.cells.ensure_indexes()
 
     def migrate(self) -> None:
         """Removes what versions that consumed the channels' raw messages left: the view
@@ -372,6 +416,20 @@ class ReportingStore(MongoStore):
         self._add_task_fields()
         self._add_facts()
         self._seed_event_log()
+        self._count_views_in_cells()
+
+    def _count_views_in_cells(self) -> None:
+        """Views of before the analytics' counters are counted once (marked for the
+        folder, which counts them in the background)."""
+        if self.db.migrations.find_one({"_id": CELLS_MARKED}) is not None:
+            return
+        marked = self.db.views.update_many(
+            {"facts": {"$ne": None}, cells_store.COUNTED: {"$exists": False}},
+            {"$set": {cells_store.DIRTY: True}},
+        ).modified_count
+        if marked:
+            log.warning("migration: %d views marked for the analytics' counters", marked)
+        self._mark_done(CELLS_MARKED, {"views": marked})
 
     def _add_facts(self) -> None:
         """Views folded before the analytics get their facts once."""
@@ -486,4 +544,4 @@ class ReportingStore(MongoStore):
 
     def domain(self, to_relay: list) -> ReadModel:
         (views,) = self.aggregates(to_relay)
-        return ReadModel(views, self.batcher, self.db.report_archive)
+        return ReadModel(views, self.batcher, self.db.report_archive, self.cells)
