@@ -12,10 +12,11 @@ Counting is exactly once, and survives a crash at any point:
   id is not among the cell's last KEPT_BATCHES, and pushes it there in the same
   single-document update (never taken off, so a folder finishing a batch late, after
   its lease ran out, still finds it applied);
-- then each view's `counted_facts` becomes the facts counted, and the mark is cleared
-  where the facts are still those (a view changed meanwhile stays marked, and its next
-  delta starts from what was counted); last the batch is deleted. A batch found saved
-  is finished first, by whichever folder runs next.
+- then each view's `counted_facts` becomes the facts counted (where it still holds
+  those the delta started from), and the mark is cleared where the facts are still
+  those (a view changed meanwhile stays marked, and its next delta starts from what was
+  counted); last the batch is deleted. A batch found saved is finished first, by
+  whichever folder runs next.
 Within one process the folder and the reads that catch up take turns (a lock).
 """
 
@@ -106,7 +107,7 @@ class AnalyticsCells:
             "_id": uuid.uuid4().hex,
             "at": now,
             "cells": [[cell, fields] for cell, fields in combined.items() if fields],
-            "views": [[view["_id"], view.get("facts")] for view in views],
+            "views": [[view["_id"], view.get(COUNTED), view.get("facts")] for view in views],
         }
         self.db[BATCHES].insert_one(batch)
         self._finish(batch)
@@ -137,8 +138,11 @@ class AnalyticsCells:
             self._apply_once(batch_id, batch["cells"])
         if batch["views"]:
             writes = []
-            for view_id, facts in batch["views"]:
-                writes.append(UpdateOne({"_id": view_id}, {"$set": {COUNTED: facts}}))
+            for view_id, counted, facts in batch["views"]:
+                # From the facts the delta started from, once: a folder finishing late
+                # never takes a view back from what a later batch counted.
+                moved = {"$set": {COUNTED: facts}}
+                writes.append(UpdateOne({"_id": view_id, COUNTED: counted}, moved))
                 writes.append(UpdateOne({"_id": view_id, "facts": facts}, {"$unset": {DIRTY: ""}}))
             self.db.views.bulk_write(writes, ordered=True)
         self.db[BATCHES].delete_one({"_id": batch_id})
