@@ -214,6 +214,21 @@ MONTHLY = obj(
         "resolved": COUNT,
         "rejected": COUNT,
         "resolution_rate": nullable({"type": "number", "minimum": 0, "maximum": 1}),
+        "figures": obj(
+            {
+                "total": {"type": "object"},
+                "by": obj(
+                    {
+                        dimension: array(obj({"key": text()}))
+                        for dimension in ("category", "agency", "channel", "kecamatan", "scope")
+                    }
+                ),
+            },
+            description="The month's figures (received, resolved, within the deadline and "
+            "its share, working days to resolve, breaches, returns, reopenings, duplicates, "
+            "ratings, open at the month's end) in total and by each dimension, as "
+            "GET /api/v1/reports/analytics gives one (docs/reports.md)",
+        ),
     }
 )
 ARCHIVED_REPORT = obj(

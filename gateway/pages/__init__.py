@@ -43,6 +43,7 @@ ROUTES = [
     Route("/laporan", routes_report.latest),
     Route("/laporan/{month}", routes_report.monthly),
     Route("/laporan/{month}/{chart}.svg", routes_report.chart),
+    Route("/laporan/{month}/opd/{agency}", routes_report.agency),
     # Staff: sign-in and each role's work (see docs/console.md).
     Route("/masuk", routes_sign_in.sign_in_form),
     Route("/masuk", routes_sign_in.sign_in, methods=["POST"]),

@@ -64,12 +64,18 @@ class MonthlyReports:
     async def month(self, month: Month) -> dict:
         return await self._fresh("monthly", month)
 
+    async def figures(self, month: Month) -> dict:
+        """The month's figures in total and by every dimension (docs/reports.md)."""
+        return await self._fresh("month_figures", month)
+
     async def published(self, month: Month) -> dict | None:
         """The latest archived version of the month's report (docs/reports.md), if any."""
-        listed = await self._fresh("report_archive", month)
+        # An empty archive is asked again next time: the month's first report (at 08:00 on
+        # the first working day, or regenerated) shows at once.
+        listed = await self._fresh("report_archive", month, keep_empty=False)
         return listed[0] if listed else None
 
-    async def _fresh(self, method: str, month: Month):
+    async def _fresh(self, method: str, month: Month, keep_empty: bool = True):
         """Reporting's answer to `method` for the month, asked at most every
         FRESH_SECONDS: the public page is read far more often than the figures move."""
         key = (method, month.key)
@@ -77,6 +83,8 @@ class MonthlyReports:
         if kept is not None and self.clock() - kept[0] < FRESH_SECONDS:
             return kept[1]
         answer = await self.rpc().call("reporting", method, month=month.key)
+        if not answer and not keep_empty:
+            return answer
         self._kept[key] = (self.clock(), answer)
         if len(self._kept) > 480:  # twenty years of months, twice; old ones go first
             del self._kept[min(self._kept, key=lambda k: self._kept[k][0])]

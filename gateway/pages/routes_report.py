@@ -44,6 +44,8 @@ async def monthly(request: Request) -> Response:
     trend = await reports.trend(month)
     current = Month.current(datetime.now(UTC))
     published = await reports.published(month)
+    figures = await reports.figures(month)
+    names = await agency_names(request)
     return render(
         request,
         "report.html",
@@ -60,6 +62,11 @@ async def monthly(request: Request) -> Response:
             "published": published,
             "published_at": time_text(published["generated_at"]) if published else None,
             "licence": request.app.state.settings.open_data_licence,
+            "agencies": [
+                (row["key"], names.get(row["key"], row["key"]), *_agency_figures(row))
+                for row in figures["by"]["agency"]
+                if row["key"] != NO_AGENCY
+            ],
         },
     )
 
@@ -81,6 +88,109 @@ async def _ratings(request: Request, ratings: dict | None) -> dict | None:
             for r in ratings["by_category"]
         ],
     }
+
+
+async def agency(request: Request) -> Response:
+    """/laporan/{month}/opd/{agency}: one agency's own month, from the same figures as
+    the city's (its row), with its breakdowns once the month's report is archived."""
+    month = _reported_month(request)
+    code = request.path_params["agency"]
+    names = await agency_names(request)
+    if code not in names:
+        raise AGENCY_NOT_FOUND
+    reports = _reports(request)
+    # Asked afresh (two reads of the counters): an agency checks its own figures after
+    # acting, and reads its page far less often than residents read the city's.
+    figures = await request.app.state.rpc.call("reporting", "month_figures", month=month.key)
+    row = next((r for r in figures["by"]["agency"] if r["key"] == code), None)
+    published = await reports.published(month)
+    breakdowns = []
+    if published is not None:
+        archived = await request.app.state.rpc.call(
+            "reporting", "archived_report", month=month.key, version=published["version"]
+        )
+        own = (archived or {}).get("figures", {}).get("agencies", {}).get(code)
+        if own is not None:
+            breakdowns = _breakdowns(own["by"])
+    return render(
+        request,
+        "report_agency.html",
+        {
+            "month": month,
+            "code": code,
+            "name": names[code],
+            "figures": _agency_summary(row),
+            "published": published,
+            "published_at": time_text(published["generated_at"]) if published else None,
+            "breakdowns": breakdowns,
+        },
+    )
+
+
+AGENCY_NOT_FOUND = PageError(
+    404,
+    "Perangkat daerah tidak ditemukan",
+    "Kode perangkat daerah ini tidak ada dalam daftar. Pilih dari tabel perangkat daerah "
+    "pada laporan bulanan.",
+)
+NO_AGENCY = "none"
+BREAKDOWN_TITLES = {  # dimension: (heading, first column)
+    "category": ("Menurut kategori", "Kategori"),
+    "channel": ("Menurut saluran", "Saluran"),
+    "kecamatan": ("Menurut kecamatan", "Kecamatan"),
+}
+CHANNEL_NAMES = {
+    "tatap_muka": "Tatap muka",
+    "surat": "Surat",
+    "sms": "SMS",
+    "lapor": "LAPOR!",
+    "sapambakita": "SapaMbakIta",
+    "media_sosial": "Media sosial",
+    "whatsapp": "WhatsApp",
+    "open311": "Aplikasi lain (Open311)",
+}
+
+
+def _agency_figures(row: dict) -> tuple:
+    """Received, resolved, the share within the deadline, the median working days."""
+    share = row["within_deadline_share"]
+    median = row["working_days_to_resolve"]["median"]
+    return (
+        row["received"],
+        row["resolved"],
+        "-" if share is None else _percent(share),
+        "-" if median is None else median,
+    )
+
+
+def _agency_summary(row: dict | None) -> dict:
+    if row is None:
+        return {"received": 0, "resolved": 0, "within": "-", "median": "-", "open": 0}
+    received, resolved, within, median = _agency_figures(row)
+    return {
+        "received": received,
+        "resolved": resolved,
+        "within": within,
+        "median": median,
+        "open": row["open_at_month_end"],
+    }
+
+
+def _breakdowns(by: dict) -> list[tuple[str, str, list[tuple]]]:
+    tables = []
+    for dimension, (title, column) in BREAKDOWN_TITLES.items():
+        rows = []
+        for row in by.get(dimension, []):
+            key = row["key"]
+            if dimension == "category":
+                label = CATEGORY_LABELS.get(key, UNCLASSIFIED) if key != NO_AGENCY else UNCLASSIFIED
+            elif dimension == "channel":
+                label = CHANNEL_NAMES.get(key, key)
+            else:
+                label = key if key != NO_AGENCY else "Tidak disebutkan"
+            rows.append((label, *_agency_figures(row)))
+        tables.append((title, column, rows))
+    return tables
 
 
 def _figures(row: dict) -> tuple:

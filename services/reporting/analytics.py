@@ -334,3 +334,19 @@ def _as_cell(counters: dict, open_since: int) -> dict:
     for rating, n in (counters.get("r") or {}).items():
         cell["ratings"][int(rating)] = n
     return cell
+
+
+def cells_report(month: str, cells: list[dict], open_from: list[dict]) -> dict:
+    """The month's figures in total and by every dimension, from the cells of all of
+    them (GET /api/v1/reports/monthly's `figures`)."""
+    total, by = figures(empty_cell()), {}
+    for dimension in DIMENSIONS:
+        kept = (TOTAL, dimension)
+        figured = cells_analytics(
+            month,
+            dimension,
+            [cell for cell in cells if cell["dimension"] in kept],
+            [cell for cell in open_from if cell["dimension"] in kept],
+        )
+        total, by[dimension] = figured["total"], figured["rows"]
+    return {"total": total, "by": by}

@@ -72,6 +72,18 @@ class AnalyticsCells:
         )
         return analytics.cells_analytics(month, by, cells, open_from)
 
+    def report(self, month: str) -> dict:
+        """The month's figures in total and by every dimension: two reads."""
+        self.catch_up(READ_CATCH_UP)
+        cells = list(self.db[CELLS].find({"month": month}, {"_id": 0, "batches": 0}))
+        open_from = list(
+            self.db[CELLS].find(
+                {"month": {"$lte": month}, "open_from": {"$gt": 0}},
+                {"_id": 0, "month": 1, "dimension": 1, "key": 1, "open_from": 1},
+            )
+        )
+        return analytics.cells_report(month, cells, open_from)
+
     def catch_up(self, rounds: int | None = None) -> int:
         """Folds batches until none is left (or `rounds` of them); returns views counted."""
         counted, done = 0, 0

@@ -83,6 +83,11 @@ class ReportingService:
         return self.views.monthly_summary(core.parse_month(month))
 
     @rpc(expected_exceptions=CommandRejected)
+    def month_figures(self, month: str) -> dict:
+        """The month's figures in total and by each dimension (docs/reports.md)."""
+        return self.views.month_figures(core.parse_month(month))
+
+    @rpc(expected_exceptions=CommandRejected)
     def report_archive(self, month: str | None = None) -> list[dict]:
         """The archived monthly reports (docs/reports.md), newest first, without figures."""
         return self.views.archived(None if month is None else core.parse_month(month))

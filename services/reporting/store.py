@@ -245,6 +245,10 @@ class ReadModel:
         """The month's figures, read from the counters (cells_store.py)."""
         return self.cells.analytics(month, by)
 
+    def month_figures(self, month: str) -> dict:
+        """The month's figures in total and by every dimension (the counters)."""
+        return self.cells.report(month)
+
     def analytics_from_facts(self, month: str, by: str) -> dict:
         """The same figures summed from every complaint's facts: what the counters must
         equal (tests/integration/test_analytics_year.py), and the benchmark's baseline."""

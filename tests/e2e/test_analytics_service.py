@@ -47,6 +47,11 @@ def test_submitted_complaints_are_counted_and_rebuilt_alike(stack):
         assert view["facts"]["month"] == month and view["facts"]["status"] == "awaiting_review"
 
     figures = {by: analytics(stack, month, by) for by in DIMENSIONS}
+    # The monthly report's JSON carries the same figures, by every dimension at once.
+    report = httpx.get(f"{stack.url}/api/v1/reports/monthly", params={"month": month}).json()
+    assert report["figures"]["total"] == figures["channel"]["total"]
+    for by in DIMENSIONS:
+        assert report["figures"]["by"][by] == figures[by]["rows"], by
     done = stack.admin("rebuild-reporting")
     assert done.returncode == 0, done.stderr
     assert "rebuild-reporting: done" in done.stdout, done.stdout

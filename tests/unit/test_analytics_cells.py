@@ -85,9 +85,15 @@ def test_cells_give_the_figures_of_the_facts_after_any_changes(histories):
             cells.apply(analytics.delta(before, after))
             before = after
     final = [versions[-1] for versions in histories]
+    docs = list(cells.by_id.values())
     for month in MONTHS:
+        report = analytics.cells_report(month, [d for d in docs if d["month"] == month], docs)
         for by in DIMENSIONS:
-            assert cells.analytics(month, by) == analytics.month_analytics(month, by, final)
+            expected = analytics.month_analytics(month, by, final)
+            assert cells.analytics(month, by) == expected
+            # The monthly report's figures: every dimension from one read of the cells.
+            assert report["total"] == expected["total"]
+            assert report["by"][by] == expected["rows"]
 
 
 def test_a_change_back_and_forth_leaves_nothing_to_count():
