@@ -126,12 +126,14 @@ class AnalyticsCells:
         return len(views)
 
     def reset(self, mark_views: bool = True) -> None:
-        """Counts every view again from nothing (after a rebuild of the views, which
-        are marked already: `mark_views` False)."""
+        """Counts every view again from nothing (views a rebuild makes are marked, and
+        carry no counted facts; `mark_views` marks any other)."""
         self.db[CELLS].drop()
         self.db[BATCHES].drop()
         if mark_views:
-            self.db.views.update_many({}, {"$set": {DIRTY: True}, "$unset": {COUNTED: ""}})
+            self.db.views.update_many(
+                {COUNTED: {"$exists": True}}, {"$set": {DIRTY: True}, "$unset": {COUNTED: ""}}
+            )
         self.ensure_indexes()
 
     def take_over(self, now: datetime) -> None:

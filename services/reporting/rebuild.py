@@ -89,7 +89,12 @@ def rebuild(db: Database, progress: Callable[[str], None] = print, settle: float
     if settle:
         time.sleep(settle)  # a batch that applied to the old views logs right after
         caught_up = catch_up(db, started - CATCH_UP_MARGIN)
-    cells.reset(mark_views=False)
+    # Held again (a long catch-up may outlast the lease) and settled, then counted from
+    # nothing: a view another folder counted meanwhile is counted again too.
+    cells.take_over(datetime.now(UTC))
+    if settle:
+        time.sleep(settle)
+    cells.reset(mark_views=True)
     counted = 0
     while True:
         folded = cells.catch_up(rounds=20)
