@@ -18,9 +18,10 @@ SERVICES = {"dispatch": DispatchStore.chained_histories, "sla": SlaStore.chained
 
 
 def verify_history(anchor_days: int, say=print) -> int:
+    owners = {owner: Settings.from_env(owner) for owner in SERVICES}
     databases = [
-        (owner, Settings.from_env(owner).mongo_uri, Settings.from_env(owner).database, chained)
-        for owner, chained in SERVICES.items()
+        (owner, settings.mongo_uri, settings.database, SERVICES[owner])
+        for owner, settings in owners.items()
     ]
     gateway = GatewaySettings.from_env()
     databases.append(("gateway", gateway.mongo_uri, gateway.database, STAFF_ACTIONS))

@@ -63,7 +63,11 @@ async def monthly(request: Request) -> Response:
             "published_at": time_text(published["generated_at"]) if published else None,
             "licence": request.app.state.settings.open_data_licence,
             "agencies": [
-                (row["key"], names.get(row["key"], row["key"]), *_agency_figures(row))
+                (
+                    f"/laporan/{month.key}/opd/{row['key']}",
+                    names.get(row["key"], row["key"]),
+                    *_agency_figures(row),
+                )
                 for row in figures["by"]["agency"]
                 if row["key"] != NO_AGENCY
             ],
@@ -188,7 +192,7 @@ def _breakdowns(by: dict) -> list[tuple[str, str, list[tuple]]]:
                 label = CHANNEL_NAMES.get(key, key)
             else:
                 label = key if key != NO_AGENCY else "Tidak disebutkan"
-            rows.append((label, *_agency_figures(row)))
+            rows.append((None, label, *_agency_figures(row)))
         tables.append((title, column, rows))
     return tables
 

@@ -12,13 +12,16 @@ from starlette.responses import JSONResponse, Response
 from gateway.errors import ApiError
 from gateway.pages.agencies import agency_names
 from gateway.params import query_int
-from services.contracts.open_data import OPEN_DATA_COLUMNS
+from services.contracts.open_data import (
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    OPEN_DATA_COLUMNS,
+    OPEN_DATA_FILTERS,
+)
 
-FILTERS = ("month", "category", "agency", "kecamatan")
+FILTERS = OPEN_DATA_FILTERS
 PAGING = ("page", "per_page")
 DEFAULT_PER_PAGE = 100
-MAX_PER_PAGE = 1000
-MAX_PAGE = 100_000
 PUBLISHER = "Pemerintah Kota Semarang"
 
 

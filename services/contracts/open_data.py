@@ -27,3 +27,8 @@ OPEN_DATA_COLUMNS: tuple[str, ...] = (
     "title",
     "description",
 )
+
+# The filters of the open data, and its pages' bounds.
+OPEN_DATA_FILTERS: tuple[str, ...] = ("month", "category", "agency", "kecamatan")
+MAX_PER_PAGE = 1000
+MAX_PAGE = 100_000

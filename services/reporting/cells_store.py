@@ -60,17 +60,10 @@ class AnalyticsCells:
 
     def analytics(self, month: str, by: str) -> dict:
         """The month's figures in total and by `by`, as of every view recorded."""
-        self.catch_up(READ_CATCH_UP)
-        dimensions = [analytics.TOTAL, by]
-        shown = {"_id": 0, "batches": 0}
-        cells = list(self.db[CELLS].find({"month": month, "dimension": {"$in": dimensions}}, shown))
-        open_from = list(
-            self.db[CELLS].find(
-                {"dimension": {"$in": dimensions}, "month": {"$lte": month}},
-                {"_id": 0, "month": 1, "dimension": 1, "key": 1, "open_from": 1},
-            )
-        )
-        return analytics.cells_analytics(month, by, cells, open_from)
+        if by not in analytics.DIMENSIONS:
+            raise ValueError(f"by must be one of {', '.join(analytics.DIMENSIONS)}")
+        report = self.report(month)
+        return {"month": month, "by": by, "total": report["total"], "rows": report["by"][by]}
 
     def report(self, month: str) -> dict:
         """The month's figures in total and by every dimension: two reads."""

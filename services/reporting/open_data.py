@@ -16,14 +16,17 @@ from datetime import datetime
 
 from services.chassis import fields
 from services.contracts.events import EventType
-from services.contracts.open_data import OPEN_DATA_COLUMNS
+from services.contracts.open_data import (
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    OPEN_DATA_COLUMNS,
+    OPEN_DATA_FILTERS,
+)
 from services.contracts.reference import CATEGORY_LABELS, JAKARTA, KECAMATAN, Category
 from services.reporting import core
 
-MAX_PER_PAGE = 1000
-MAX_PAGE = 100_000
 AGENCY_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-FILTERS = ("month", "category", "agency", "kecamatan")
+FILTERS = OPEN_DATA_FILTERS
 
 # The first time each step happened (a reopened complaint is forwarded again later;
 # its row says when it first was).

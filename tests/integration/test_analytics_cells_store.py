@@ -3,11 +3,9 @@ counted into cells give the figures summed from their facts, also when a folder 
 between any two of its steps and another finishes its batch, or one finishes a batch
 late; and one folder at a time holds the lease."""
 
-import uuid
 from datetime import UTC, datetime
 
 import pytest
-from pymongo import MongoClient
 
 from services.chassis.aggregates import Aggregates
 from services.reporting import analytics, core
@@ -18,15 +16,6 @@ from tests.support.complaint_year import year_of_events
 
 pytestmark = pytest.mark.integration
 MONTHS = [f"2026-{m:02d}" for m in range(1, 13)]
-
-
-@pytest.fixture
-def db(mongo):
-    client = MongoClient(mongo.uri, tz_aware=True)
-    database = client[f"it_{uuid.uuid4().hex[:8]}"]
-    yield database
-    client.drop_database(database.name)
-    client.close()
 
 
 def views_of(complaints: int, seed: int) -> list[dict]:

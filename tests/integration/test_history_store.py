@@ -3,26 +3,15 @@ save through Aggregates seals its history, histories of before are chained once,
 daily anchor is recorded once, and verification finds a chain rewritten after its
 anchor even when every hash of it was recomputed to fit."""
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pymongo import MongoClient
 
 from services.chassis import history_chain, history_store
 from services.chassis.aggregates import Aggregates, Change
 
 pytestmark = pytest.mark.integration
 CHAINED = {"cases": "history"}
-
-
-@pytest.fixture
-def db(mongo):
-    client = MongoClient(mongo.uri, tz_aware=True)
-    database = client[f"it_{uuid.uuid4().hex[:8]}"]
-    yield database
-    client.drop_database(database.name)
-    client.close()
 
 
 def add(cases: Aggregates, key: str, action: str, at: datetime) -> None:
